@@ -1,0 +1,48 @@
+# Newsroom: `make run` sets everything up and serves the site; `make test` checks it.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Local development defaults; the environment (or a CI script) may override them.
+export DEBUG ?= 1
+
+.PHONY: run test lint format setup migrate fixtures admin-login clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+setup: $(VENV)/.installed
+
+migrate: setup
+	@mkdir -p var
+	$(BIN)/python manage.py migrate --noinput
+
+fixtures: migrate
+	$(BIN)/python manage.py loaddata newsroom
+
+admin-login: setup
+	$(BIN)/python manage.py ensure_admin
+
+run: fixtures admin-login
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: lint
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

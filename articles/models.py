@@ -1,0 +1,706 @@
+"""The newsroom's data model.
+
+Articles are stored verbatim; the structure inside them (the organizations and
+people they name, the titles those people hold, and the directives leaders issue)
+is stored beside the text so that pages and the API can answer "who asked whom to
+do what" without parsing prose again.
+"""
+
+import re
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Now
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+PARAGRAPH_SEPARATOR = "\n\n"
+
+
+class Section(models.Model):
+    """A section of the site, such as 新闻 › 院内新闻."""
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent section"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        ordering = ["parent__name", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")), name="section_not_own_parent"
+            ),
+        ]
+
+    def __str__(self):
+        return " › ".join(section.name for section in self.ancestry())
+
+    def ancestry(self):
+        """The sections from the top level down to this one."""
+        chain, section, seen = [], self, set()
+        while section is not None and section.pk not in seen:
+            seen.add(section.pk)
+            chain.append(section)
+            section = section.parent
+        return list(reversed(chain))
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    slug = models.SlugField(_("slug"), max_length=50, unique=True, allow_unicode=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def matching_name(self, name):
+        """Organizations whose full name or one of whose aliases is ``name``."""
+        return self.filter(Q(name=name) | Q(aliases__name=name)).distinct()
+
+    def resolve(self, name):
+        """The one organization that ``name`` (full name or short form) denotes.
+
+        A full name wins over an alias; an alias shared by several organizations
+        is ambiguous and raises ``MultipleObjectsReturned``.
+        """
+        try:
+            return self.get(name=name)
+        except self.model.DoesNotExist:
+            return self.get(aliases__name=name)
+
+
+class Organization(models.Model):
+    class Kind(models.TextChoices):
+        PARTY = "party", _("party organ")
+        GOVERNMENT = "government", _("government body")
+        INSTITUTION = "institution", _("research institute / public institution")
+        ACADEMY = "academy", _("academy")
+        ENTERPRISE = "enterprise", _("enterprise")
+        MEDIA = "media", _("media")
+        ASSOCIATION = "association", _("association")
+        VENUE = "venue", _("venue")
+        OTHER = "other", _("other")
+
+    name = models.CharField(_("full official name"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True, allow_unicode=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent organization"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")), name="organization_not_own_parent"
+            ),
+            models.CheckConstraint(
+                condition=~Q(name=""), name="organization_name_not_empty"
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "name"], name="organization_kind_idx")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:organization-detail", kwargs={"slug": self.slug})
+
+
+class OrganizationAlias(models.Model):
+    """A short form the texts use for an organization (北科院, 市科委, 科技部)."""
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="aliases",
+    )
+    name = models.CharField(_("alias"), max_length=200)
+
+    class Meta:
+        verbose_name = _("organization alias")
+        verbose_name_plural = _("organization aliases")
+        ordering = ["organization", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "name"], name="organization_alias_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(name=""), name="organization_alias_not_empty"
+            ),
+        ]
+        indexes = [models.Index(fields=["name"], name="organization_alias_name_idx")]
+
+    def __str__(self):
+        return self.name
+
+
+class PersonQuerySet(models.QuerySet):
+    def matching_name(self, name):
+        return self.filter(Q(name=name) | Q(aliases__name=name)).distinct()
+
+
+class Person(models.Model):
+    name = models.CharField(_("name"), max_length=100, db_index=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
+    description = models.TextField(_("description"), blank=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["name", "slug"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="person_name_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:person-detail", kwargs={"slug": self.slug})
+
+
+class PersonAlias(models.Model):
+    """Another name a person goes by in the texts."""
+
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="aliases",
+    )
+    name = models.CharField(_("alias"), max_length=100)
+
+    class Meta:
+        verbose_name = _("person alias")
+        verbose_name_plural = _("person aliases")
+        ordering = ["person", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "name"], name="person_alias_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(name=""), name="person_alias_not_empty"
+            ),
+        ]
+        indexes = [models.Index(fields=["name"], name="person_alias_name_idx")]
+
+    def __str__(self):
+        return self.name
+
+
+class PositionQuerySet(models.QuerySet):
+    def current(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(
+            Q(start_date__isnull=True) | Q(start_date__lte=on),
+            Q(end_date__isnull=True) | Q(end_date__gte=on),
+        )
+
+
+class Position(models.Model):
+    """A title a person holds at an organization (伍建民: 北科院 院长).
+
+    ``title`` is written as the text writes it after the organization's name, so
+    靳伟 holds 市委常委 at 中共北京市委员会 and 副市长 at 北京市人民政府.
+    """
+
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="positions",
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        related_name="positions",
+    )
+    title = models.CharField(_("title"), max_length=100)
+    order = models.PositiveSmallIntegerField(
+        _("order"),
+        default=0,
+        help_text=_("Order of this title among the person's titles."),
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    reported_in = models.ForeignKey(
+        "Article",
+        verbose_name=_("reported in"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reported_positions",
+        help_text=_("The article that reported this title."),
+    )
+
+    objects = PositionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+        ordering = ["person", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "organization", "title"], name="position_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(title=""), name="position_title_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(end_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="position_dates_ordered",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["organization", "title"], name="position_org_title_idx"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.person.name} · {self.organization.name} {self.title}"
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """The one definition of "public": published, and not scheduled for later."""
+        return self.filter(
+            status=Article.Status.PUBLISHED,
+            published_at__isnull=False,
+            published_at__lte=Now(),
+        )
+
+    def drafts(self):
+        return self.filter(status=Article.Status.DRAFT)
+
+    def scheduled(self):
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=Now())
+
+    def mentioning_person(self, person):
+        return self.filter(person_mentions__person=person).distinct()
+
+    def mentioning_organization(self, organization):
+        return self.filter(organization_mentions__organization=organization).distinct()
+
+    def with_related(self):
+        return self.select_related(
+            "section__parent", "publisher", "event_place"
+        ).prefetch_related("tags")
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True, allow_unicode=True)
+    lede = models.TextField(
+        _("lede"), blank=True, help_text=_("导语, stored verbatim.")
+    )
+    body = models.TextField(
+        _("body"),
+        help_text=_("Paragraphs verbatim, separated by a blank line."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(
+        _("published at"),
+        null=True,
+        blank=True,
+        help_text=_("A published article dated in the future is scheduled."),
+    )
+    section = models.ForeignKey(
+        Section,
+        verbose_name=_("section"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="articles",
+    )
+    publisher = models.ForeignKey(
+        Organization,
+        verbose_name=_("publisher"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="published_articles",
+        help_text=_("The organization whose site published the article."),
+    )
+    source_url = models.URLField(_("source URL"), max_length=500, blank=True)
+    event_date = models.DateField(_("event date"), null=True, blank=True)
+    event_place = models.ForeignKey(
+        Organization,
+        verbose_name=_("event place"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hosted_events",
+    )
+    tags = models.ManyToManyField(
+        Tag, verbose_name=_("tags"), blank=True, related_name="articles"
+    )
+    people = models.ManyToManyField(
+        Person,
+        verbose_name=_("people mentioned"),
+        through="PersonMention",
+        related_name="articles",
+        blank=True,
+    )
+    organizations = models.ManyToManyField(
+        Organization,
+        verbose_name=_("organizations mentioned"),
+        through="OrganizationMention",
+        related_name="articles",
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        ordering = ["-published_at", "-pk"]
+        get_latest_by = "published_at"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(title=""), name="article_title_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=~Q(body=""), name="article_body_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False),
+                name="article_published_has_date",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["status", "-published_at"], name="article_status_date_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("articles:article-detail", kwargs={"slug": self.slug})
+
+    @property
+    def paragraphs(self):
+        return [p for p in self.body.split(PARAGRAPH_SEPARATOR) if p.strip()]
+
+    @property
+    def is_public(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+
+class Credit(models.Model):
+    """A byline, photo credit, editor or source line (办公室/文, 来源:…)."""
+
+    class Role(models.TextChoices):
+        WRITER = "writer", _("writer (文)")
+        PHOTOGRAPHER = "photographer", _("photographer (摄)")
+        EDITOR = "editor", _("editor (编辑)")
+        SOURCE = "source", _("source (来源)")
+
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="credits",
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    name = models.CharField(_("name as printed"), max_length=200)
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="credits",
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("credit")
+        verbose_name_plural = _("credits")
+        ordering = ["article", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "role", "name"], name="credit_unique_per_article"
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="credit_name_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()}: {self.name}"
+
+
+class Photo(models.Model):
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="photos",
+    )
+    caption = models.CharField(_("caption"), max_length=300)
+    image = models.FileField(_("image file"), upload_to="photos/%Y/%m/", blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["article", "order", "pk"]
+
+    def __str__(self):
+        return self.caption
+
+
+class MentionRole(models.TextChoices):
+    HOST = "host", _("presided (主持)")
+    SPEAKER = "speaker", _("spoke (讲话)")
+    REPORTER = "reporter", _("reported (作报告)")
+    RELAYED = "relayed", _("relayed (传达)")
+    ATTENDEE = "attendee", _("attended (出席)")
+    PARTICIPANT = "participant", _("took part (参加)")
+    ORGANIZER = "organizer", _("organized (主办)")
+    SUPERVISOR = "supervisor", _("supervised (监督)")
+    MENTIONED = "mentioned", _("mentioned (提及)")
+
+
+class PersonMention(models.Model):
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="person_mentions",
+    )
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="mentions",
+    )
+    role = models.CharField(_("role"), max_length=20, choices=MentionRole.choices)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("person mention")
+        verbose_name_plural = _("person mentions")
+        ordering = ["article", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "person", "role"], name="person_mention_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person.name} ({self.get_role_display()})"
+
+
+class OrganizationMention(models.Model):
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="organization_mentions",
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        related_name="mentions",
+    )
+    role = models.CharField(_("role"), max_length=20, choices=MentionRole.choices)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("organization mention")
+        verbose_name_plural = _("organization mentions")
+        ordering = ["article", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "organization", "role"],
+                name="organization_mention_unique",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization.name} ({self.get_role_display()})"
+
+
+class DirectiveQuerySet(models.QuerySet):
+    def published(self):
+        """Directives of public articles: the only ones anonymous readers may see."""
+        return self.filter(article__in=Article.objects.published())
+
+    def by_issuer(self, person):
+        return self.filter(issuer=person)
+
+    def addressed_to(self, organization):
+        return self.filter(addressees=organization).distinct()
+
+    def with_related(self):
+        return self.select_related(
+            "article", "issuer", "position__organization"
+        ).prefetch_related("addressees")
+
+
+FIRST_CLAUSE = re.compile(r"^[^,，;；。:：!！?？]+")
+
+
+def first_clause(text):
+    """The text up to its first clause-ending punctuation mark."""
+    match = FIRST_CLAUSE.match(text.strip())
+    return match.group(0) if match else text.strip()
+
+
+class Directive(models.Model):
+    """One requirement a leader issues in an article, verbatim.
+
+    Directives issued together form a set ("四点要求", "十四个方面的工作"): the set is
+    identified within its article by ``set_number`` (its place among the article's
+    sets), carries ``set_heading``, and orders its directives by ``ordinal``.
+    """
+
+    class Kind(models.TextChoices):
+        REQUIREMENT = "requirement", _("requirement (要求)")
+        EMPHASIS = "emphasis", _("emphasis (强调)")
+        STATEMENT = "statement", _("statement (指出)")
+        ARRANGEMENT = "arrangement", _("arrangement (部署)")
+
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="directives",
+    )
+    issuer = models.ForeignKey(
+        Person,
+        verbose_name=_("issuer"),
+        on_delete=models.PROTECT,
+        related_name="directives",
+    )
+    position = models.ForeignKey(
+        Position,
+        verbose_name=_("issued as"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="directives",
+        help_text=_("The position the issuer held when issuing it."),
+    )
+    addressees = models.ManyToManyField(
+        Organization,
+        verbose_name=_("addressees"),
+        blank=True,
+        related_name="directives_received",
+    )
+    set_number = models.PositiveSmallIntegerField(
+        _("set number"),
+        default=1,
+        help_text=_("The set's place among the article's sets."),
+    )
+    set_heading = models.CharField(
+        _("set heading"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "As the text gives it, e.g. 四点要求; blank when the set has none."
+        ),
+    )
+    ordinal = models.PositiveSmallIntegerField(_("ordinal"), default=1)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind.choices, default=Kind.REQUIREMENT
+    )
+    text = models.TextField(_("text"), help_text=_("Verbatim from the article body."))
+    summary = models.CharField(
+        _("summary"), max_length=300, blank=True, help_text=_("Its first clause.")
+    )
+
+    objects = DirectiveQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("directive")
+        verbose_name_plural = _("directives")
+        ordering = ["article", "set_number", "ordinal"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "set_number", "ordinal"],
+                name="directive_ordinal_unique_in_set",
+            ),
+            models.CheckConstraint(
+                condition=Q(ordinal__gte=1), name="directive_ordinal_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(set_number__gte=1), name="directive_set_number_positive"
+            ),
+            models.CheckConstraint(
+                condition=~Q(text=""), name="directive_text_not_empty"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["issuer", "article"], name="directive_issuer_idx"),
+            models.Index(fields=["set_heading"], name="directive_set_heading_idx"),
+            models.Index(fields=["kind"], name="directive_kind_idx"),
+        ]
+
+    def __str__(self):
+        summary = self.summary or self.text[:30]
+        return f"{self.issuer.name} · {self.set_label} {self.ordinal}: {summary}"
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#directive-{self.pk}"
+
+    @property
+    def set_label(self):
+        return self.set_heading or self.get_kind_display()

@@ -1,0 +1,14 @@
+"""Settings for the test suite: the project's settings with a test-only secret key.
+
+The database still comes from DATABASE_URL, so the same suite runs on SQLite
+locally and on PostgreSQL in CI.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+
+from newsroom.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
