@@ -16,9 +16,10 @@ Three mechanisms run through the module:
 import reversion
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import widgets
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -143,6 +144,10 @@ class VersionedInlineFormSet(forms.BaseInlineFormSet):
         return super().save_new(form, commit=commit)
 
     def save_existing(self, form, obj, commit=True):
+        if not set(form.changed_data) - {"version"}:
+            # Only the version differs: a colleague saved this row without
+            # changing it, and there is nothing to write over their version.
+            return obj
         if commit:
             services.object_claim_version(
                 instance=form.instance, expected_version=form.cleaned_data["version"]
@@ -372,6 +377,26 @@ class PublicationStateFilter(admin.SimpleListFilter):
         return queryset
 
 
+class SectionFilter(admin.SimpleListFilter):
+    """Sections in use, named with their ancestry, in one query."""
+
+    title = _("section")
+    parameter_name = "section"
+
+    def lookups(self, request, model_admin):
+        sections = (
+            Section.objects.filter(articles__isnull=False)
+            .distinct()
+            .select_related("parent__parent__parent")
+        )
+        return [(str(section.pk), str(section)) for section in sections]
+
+    def queryset(self, request, queryset):
+        if self.value() in dict(self.lookup_choices):
+            return queryset.filter(section_id=self.value())
+        return queryset
+
+
 STATE_STYLES = {
     "draft": ("#6b7280", _("Draft")),
     "scheduled": ("#b45309", _("Scheduled")),
@@ -431,7 +456,7 @@ class ArticleAdmin(VersionedAdmin):
     list_display_links = ["title"]
     list_filter = [
         PublicationStateFilter,
-        ("section", admin.RelatedOnlyFieldListFilter),
+        SectionFilter,
         ("publisher", admin.RelatedOnlyFieldListFilter),
         ("tags", admin.RelatedOnlyFieldListFilter),
     ]
@@ -469,6 +494,7 @@ class ArticleAdmin(VersionedAdmin):
         CreditInline,
     ]
     actions = ["publish", "unpublish"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
         return (
@@ -476,6 +502,13 @@ class ArticleAdmin(VersionedAdmin):
             .get_queryset(request)
             .annotate(directive_total=Count("directives", distinct=True))
         )
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "title":
+            kwargs["widget"] = widgets.AdminTextInputWidget(
+                attrs={"style": "width: min(60em, 100%)"}
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -828,14 +861,16 @@ class OrganizationAliasAdmin(NewsroomAdmin):
 @admin.register(Section)
 class SectionAdmin(NewsroomAdmin):
     list_display = ["__str__", "name", "slug", "parent"]
-    list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [("parent", admin.EmptyFieldListFilter)]
     search_fields = ["name", "slug", "parent__name"]
     ordering = ["parent__name", "name"]
     list_per_page = 100
     autocomplete_fields = ["parent"]
+    # A section's name shows its ancestry (新闻 › 院内新闻).
+    list_select_related = ["parent__parent__parent"]
 
     def get_queryset(self, request):
-        # A section's name shows its ancestry (新闻 › 院内新闻).
+        # Also used by the autocomplete, which shows the same names.
         return super().get_queryset(request).select_related("parent__parent__parent")
 
 

@@ -47,7 +47,10 @@ def last_change(*, instance):
     if version is None:
         return None, getattr(instance, "updated_at", None)
     user = version.revision.user
-    name = (user.get_full_name() or user.get_username()) if user else None
+    if user is None:
+        return None, version.revision.date_created
+    full_name, username = user.get_full_name(), user.get_username()
+    name = f"{full_name} ({username})" if full_name else username
     return name, version.revision.date_created
 
 
