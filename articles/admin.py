@@ -83,6 +83,17 @@ for _model in (
     reversion.register(_model)
 
 
+def article_page_url(article, admin_site=admin.site):
+    """The article's public page once public; before that, its staff preview."""
+    if article.is_public:
+        return article.get_absolute_url()
+    return reverse(f"{admin_site.name}:articles_article_preview", args=[article.pk])
+
+
+def directive_page_url(directive):
+    return f"{article_page_url(directive.article)}#directive-{directive.pk}"
+
+
 def can_publish(user):
     return user.has_perm(services.PUBLISH_PERMISSION)
 
@@ -175,6 +186,14 @@ class NewsroomAdmin(VersionAdmin):
     """Base for every admin class: history and rollback on each object."""
 
     history_latest_first = True
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "POST":
+            obj = self.get_object(request, unquote(object_id))
+            if obj is not None and self.has_change_permission(request, obj):
+                # So that the state before this first edit can be restored too.
+                services.object_record_initial_version(instance=obj)
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 class VersionedAdmin(VersionFieldMixin, NewsroomAdmin):
@@ -314,8 +333,11 @@ class DirectiveInline(
             super()
             .get_queryset(request)
             .order_by("set_number", "ordinal")
-            .select_related("issuer", "position")
+            .select_related("article", "issuer", "position")
         )
+
+    def view_on_site(self, directive):
+        return directive_page_url(directive)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "position":
@@ -559,9 +581,7 @@ class ArticleAdmin(VersionedAdmin):
 
     def view_on_site(self, article):
         """Public articles link to their page; the others to the preview."""
-        if article.is_public:
-            return article.get_absolute_url()
-        return self.preview_url(article)
+        return article_page_url(article, self.admin_site)
 
     def get_urls(self):
         return [
@@ -677,6 +697,9 @@ class DirectiveAdmin(ArticleChoiceLimits, ArticlePartPermissions, VersionedAdmin
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("addressees")
+
+    def view_on_site(self, directive):
+        return directive_page_url(directive)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "position":

@@ -37,21 +37,33 @@ class StaleVersionError(Exception):
         )
 
 
-def last_change(*, instance):
-    """``(user name, aware datetime)`` of the latest recorded change, or Nones."""
-    version = (
-        Version.objects.get_for_object(instance)
-        .select_related("revision__user")
-        .first()
-    )
-    if version is None:
+def last_change(*, instance, version_number=None):
+    """``(user name, aware datetime)`` of the change that made ``version_number``.
+
+    That is the oldest recorded version carrying the number (later ones with
+    the same number are snapshots taken when a related object changed). Falls
+    back to the latest recorded version, then to ``updated_at``.
+    """
+    versions = Version.objects.get_for_object(instance).select_related("revision__user")
+    found = None
+    if version_number is not None:
+        found = next(
+            (
+                v
+                for v in versions.order_by("pk")
+                if v.field_dict.get("version") == version_number
+            ),
+            None,
+        )
+    found = found or versions.first()
+    if found is None:
         return None, getattr(instance, "updated_at", None)
-    user = version.revision.user
+    user = found.revision.user
     if user is None:
-        return None, version.revision.date_created
+        return None, found.revision.date_created
     full_name, username = user.get_full_name(), user.get_username()
     name = f"{full_name} ({username})" if full_name else username
-    return name, version.revision.date_created
+    return name, found.revision.date_created
 
 
 def stale_version_message(*, instance, expected_version, current_version):
@@ -62,7 +74,7 @@ def stale_version_message(*, instance, expected_version, current_version):
             "This %(model)s was deleted by someone else after you opened it. "
             "Your changes were not saved."
         ) % {"model": model}
-    who, when = last_change(instance=instance)
+    who, when = last_change(instance=instance, version_number=current_version)
     return _(
         "This %(model)s was changed by %(user)s at %(time)s after you opened it "
         "(you edited version %(yours)s; the current version is %(current)s). "
@@ -112,6 +124,20 @@ def object_claim_version(*, instance, expected_version):
     instance.version = expected_version + 1
 
 
+def object_record_initial_version(*, instance):
+    """Record ``instance`` as it stands if its history is still empty.
+
+    Objects loaded from fixtures or created outside the admin have no recorded
+    version; without this, their state before the first edit could not be
+    restored. Call it before the change, outside the change's own revision.
+    """
+    if Version.objects.get_for_object(instance).exists():
+        return
+    with reversion.create_revision():
+        reversion.add_to_revision(instance)
+        reversion.set_comment(_("Initial version, recorded before the first change."))
+
+
 def _require_publish_permission(user):
     if user is not None and not user.has_perm(PUBLISH_PERMISSION):
         raise PermissionDenied(_("You do not have permission to publish articles."))
@@ -139,13 +165,14 @@ def article_publish(
     it. Only users with the publish permission may publish.
     """
     _require_publish_permission(user)
-    with transaction.atomic(), reversion.create_revision():
+    with transaction.atomic():
         locked = Article.objects.select_for_update().get(pk=article.pk)
         new_date = published_at or locked.published_at or timezone.now()
         if locked.status == Article.Status.PUBLISHED and locked.published_at == (
             new_date
         ):
             return locked
+        object_record_initial_version(instance=locked)
         locked.status = Article.Status.PUBLISHED
         locked.published_at = new_date
         comment = (
@@ -154,17 +181,20 @@ def article_publish(
             if new_date > timezone.now()
             else _("Published.")
         )
-        _save_with_revision(article=locked, user=user, comment=comment)
+        with reversion.create_revision():
+            _save_with_revision(article=locked, user=user, comment=comment)
     return locked
 
 
 def article_unpublish(*, article: Article, user=None) -> Article:
     """Take ``article`` back to draft; its date is kept for a later publish."""
     _require_publish_permission(user)
-    with transaction.atomic(), reversion.create_revision():
+    with transaction.atomic():
         locked = Article.objects.select_for_update().get(pk=article.pk)
         if locked.status == Article.Status.DRAFT:
             return locked
+        object_record_initial_version(instance=locked)
         locked.status = Article.Status.DRAFT
-        _save_with_revision(article=locked, user=user, comment=_("Unpublished."))
+        with reversion.create_revision():
+            _save_with_revision(article=locked, user=user, comment=_("Unpublished."))
     return locked

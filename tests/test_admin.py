@@ -372,6 +372,16 @@ class TestPreview(SeedDataTestCase):
         response = self.client.get(change_url(self.article))
         assert response.context["absolute_url"] == self.article.get_absolute_url()
 
+    def test_a_directive_of_a_draft_links_to_its_place_in_the_preview(self):
+        directive = factories.DirectiveFactory(article=self.draft)
+        self.client.force_login(self.superuser)
+        response = self.client.get(change_url(directive))
+        preview = admin_url(Article, "preview", self.draft.pk)
+        assert response.context["absolute_url"] == f"{preview}#directive-{directive.pk}"
+        public = self.article.directives.first()
+        response = self.client.get(change_url(public))
+        assert response.context["absolute_url"] == public.get_absolute_url()
+
     def test_the_changelist_links_each_article_to_its_page_or_preview(self):
         self.client.force_login(self.superuser)
         page = self.client.get(admin_url(Article, "changelist")).content.decode()
@@ -489,8 +499,15 @@ class TestOptimisticLocking(SeedDataTestCase):
         second["directives-0-text"] = "后到的要求。"
         assert self.save(self.chief, self.article, first).status_code == 302
 
-        # Simulate the check having run before the first save committed.
-        with mock.patch.object(services, "current_version", return_value=1):
+        # Simulate the form's check having run before the first save committed.
+        real = services.current_version
+
+        def as_before_the_first_save(*, instance, lock=False):
+            return 1 if lock else real(instance=instance)
+
+        with mock.patch.object(
+            services, "current_version", side_effect=as_before_the_first_save
+        ):
             response = self.save(self.other_chief, self.article, second)
 
         assert response.status_code == 302
@@ -500,7 +517,8 @@ class TestOptimisticLocking(SeedDataTestCase):
         self.article.refresh_from_db()
         assert self.article.title == "先到的标题" and self.article.version == 2
         assert not self.article.directives.filter(text="后到的要求。").exists()
-        assert Version.objects.get_for_object(self.article).count() == 1
+        # The initial version and the first save; nothing of the refused one.
+        assert Version.objects.get_for_object(self.article).count() == 2
 
 
 class TestHistory(SeedDataTestCase):
@@ -523,13 +541,14 @@ class TestHistory(SeedDataTestCase):
         response = self.client.get(admin_url(Article, "history", self.article.pk))
         assert response.status_code == 200
         actions = response.context["action_list"]
-        assert len(actions) == 2
-        assert all(a["revision"].user == self.chief for a in actions)
+        assert len(actions) == 3  # the state before the first edit, and two saves
+        assert [a["revision"].user for a in actions] == [self.chief, self.chief, None]
         assert "laoli" in response.content.decode()
+        assert "首次修改前的初始版本" in response.content.decode()
 
     def test_an_earlier_version_is_restored_with_its_directives(self):
         self.save_article(title="第一次修改")
-        first = Version.objects.get_for_object(self.article).get()
+        first = Version.objects.get_for_object(self.article).first()
         liu_hui = Person.objects.get(slug="liu-hui")
         self.save_article(
             title="第二次修改",
@@ -562,7 +581,7 @@ class TestHistory(SeedDataTestCase):
 
     def test_a_revert_from_a_stale_page_is_refused(self):
         self.save_article(title="第一次修改")
-        first = Version.objects.get_for_object(self.article).get()
+        first = Version.objects.get_for_object(self.article).first()
         url = admin_url(Article, "revision", self.article.pk, first.pk)
         self.client.force_login(self.chief)
         revert_form = change_form_data(self.client.get(url))
@@ -574,6 +593,20 @@ class TestHistory(SeedDataTestCase):
         self.article.refresh_from_db()
         assert self.article.title == "别人后来的修改"
 
+    def test_the_seed_state_before_any_edit_can_be_restored(self):
+        original_title = self.article.title
+        original_texts = sorted(self.article.directives.values_list("text", flat=True))
+        self.save_article(title="改坏了的标题", **{"directives-0-text": "改坏了。"})
+        initial = Version.objects.get_for_object(self.article).last()
+        url = admin_url(Article, "revision", self.article.pk, initial.pk)
+        self.client.force_login(self.chief)
+        response = self.client.post(url, change_form_data(self.client.get(url)))
+        assert response.status_code == 302, errors_of(response)
+        self.article.refresh_from_db()
+        assert self.article.title == original_title
+        texts = sorted(self.article.directives.values_list("text", flat=True))
+        assert texts == original_texts
+
     def test_a_directive_version_is_restored_on_its_own(self):
         directive = self.article.directives.first()
         original = directive.text
@@ -582,7 +615,7 @@ class TestHistory(SeedDataTestCase):
             data = change_form_data(self.client.get(change_url(directive)))
             data["text"] = text
             assert self.client.post(change_url(directive), data).status_code == 302
-        first = Version.objects.get_for_object(directive).last()
+        first = Version.objects.get_for_object(directive)[1]
         assert first.field_dict["text"] == "改动一。"
         url = admin_url(Directive, "revision", directive.pk, first.pk)
         response = self.client.post(url, change_form_data(self.client.get(url)))
@@ -676,3 +709,74 @@ def test_changelists_run_a_constant_number_of_queries(client, model):
     (small_rows, small), (large_rows, large) = counts
     assert small_rows < large_rows <= 100
     assert small == large, f"{model.__name__}: {small} vs {large} queries"
+
+
+def test_every_relation_to_people_and_organizations_uses_autocomplete():
+    """Select boxes listing every person or organization would not scale."""
+    missing = []
+    for model, model_admin in admin.site._registry.items():
+        inlines = [(i.model, i, i.fk_name) for i in model_admin.inlines]
+        for target_model, options, parent_fk in [(model, model_admin, None), *inlines]:
+            for field in target_model._meta.get_fields():
+                if not (field.many_to_one or field.many_to_many) or field.auto_created:
+                    continue
+                if field.related_model not in (Person, Organization):
+                    continue
+                through = getattr(field.remote_field, "through", None)
+                if through is not None and not through._meta.auto_created:
+                    continue  # edited through its mention inline
+                if parent_fk == field.name or (
+                    options is not model_admin and field.related_model is model
+                ):
+                    continue  # the inline's link to the page it sits on
+                if field.name not in options.autocomplete_fields:
+                    missing.append(f"{options.__class__.__name__}.{field.name}")
+    assert missing == []
+
+
+@pytest.mark.django_db
+def test_a_bad_filter_value_is_not_an_error(client):
+    client.force_login(staff_user("admin", superuser=True))
+    url = admin_url(Article, "changelist")
+    for params in ({"section": "abc"}, {"state": "nonsense"}):
+        assert client.get(url, params).status_code in (200, 302)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_concurrent_save_waits_for_the_row_lock_and_is_refused(client):
+    """On PostgreSQL the form's check locks the row: a save in flight makes a
+    concurrent one wait, then fail the check with the message, not a race."""
+    import threading
+
+    from django.db import connections, transaction
+
+    article = factories.ArticleFactory()
+    staff_user("laoli", group="主编")
+    client.force_login(staff_user("laozhao", group="主编"))
+    data = change_form_data(client.get(change_url(article)))
+    data["title"] = "后到的标题"
+    result = {}
+
+    def second_editor_saves():
+        try:
+            result["response"] = client.post(change_url(article), data)
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():  # the first editor's save, in flight
+        locked = Article.objects.select_for_update().get(pk=article.pk)
+        thread = threading.Thread(target=second_editor_saves)
+        thread.start()
+        thread.join(timeout=1.5)
+        assert thread.is_alive(), "the second save did not wait for the lock"
+        services.object_claim_version(instance=locked, expected_version=1)
+        locked.title = "先到的标题"
+        locked.save()
+    thread.join(timeout=30)
+
+    response = result["response"]
+    assert response.status_code == 200
+    assert "未保存" in errors_of(response)
+    article.refresh_from_db()
+    assert (article.title, article.version) == ("先到的标题", 2)

@@ -71,10 +71,13 @@ class TestPublish:
         draft = DraftArticleFactory()
         article = services.article_publish(article=draft, user=chief)
         assert article.version == 2
-        version = Version.objects.get_for_object(article).get()
-        assert version.revision.user == chief
-        assert version.revision.get_comment() == "已发布。"
-        assert version.field_dict["status"] == "published"
+        latest, initial = Version.objects.get_for_object(article)
+        assert latest.revision.user == chief
+        assert latest.revision.get_comment() == "已发布。"
+        assert latest.field_dict["status"] == "published"
+        # The state before the first change is kept, so it can be restored.
+        assert initial.field_dict["status"] == "draft"
+        assert initial.revision.get_comment() == "首次修改前的初始版本。"
 
     def test_publishing_a_published_article_changes_nothing(self, chief):
         article = ArticleFactory()
@@ -99,7 +102,8 @@ class TestUnpublish:
         assert result.status == Article.Status.DRAFT
         assert result.published_at == date
         assert not Article.objects.published().filter(pk=article.pk).exists()
-        assert Version.objects.get_for_object(article).get().revision.user == chief
+        latest = Version.objects.get_for_object(article).first()
+        assert latest.revision.user == chief
 
     def test_an_editor_may_not_unpublish(self, editor):
         article = ArticleFactory()
@@ -133,7 +137,7 @@ class TestVersionClaim:
     def test_the_message_names_who_changed_it_and_when(self, chief):
         article = DraftArticleFactory()
         services.article_publish(article=article, user=chief)
-        when = Version.objects.get_for_object(article).get().revision.date_created
+        when = Version.objects.get_for_object(article).first().revision.date_created
         local = timezone.localtime(when)
         message = services.stale_version_message(
             instance=article, expected_version=1, current_version=2
