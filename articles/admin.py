@@ -195,6 +195,15 @@ class NewsroomAdmin(VersionAdmin):
                 services.object_record_initial_version(instance=obj)
         return super().change_view(request, object_id, form_url, extra_context)
 
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            # Reverting is changing the object as it is now: an editor may not
+            # turn a published article back into the draft it once was.
+            current = admin.ModelAdmin.get_object(self, request, unquote(object_id))
+            if current is not None and not self.has_change_permission(request, current):
+                raise PermissionDenied
+        return super().revision_view(request, object_id, version_id, extra_context)
+
 
 class VersionedAdmin(VersionFieldMixin, NewsroomAdmin):
     """A ModelAdmin for a model with a ``version`` field."""

@@ -607,6 +607,23 @@ class TestHistory(SeedDataTestCase):
         texts = sorted(self.article.directives.values_list("text", flat=True))
         assert texts == original_texts
 
+    def test_an_editor_cannot_revert_a_published_article_to_a_draft(self):
+        self.client.force_login(self.chief)
+        draft = factories.DraftArticleFactory()
+        data = change_form_data(self.client.get(change_url(draft)))
+        data.update(status="published", title="已发布的标题")
+        assert self.client.post(change_url(draft), data).status_code == 302
+        draft_version = Version.objects.get_for_object(draft).last()
+        assert draft_version.field_dict["status"] == "draft"
+
+        self.client.force_login(self.editor)
+        url = admin_url(Article, "revision", draft.pk, draft_version.pk)
+        response = self.client.get(url)
+        assert response.status_code == 200
+        assert self.client.post(url, change_form_data(response)).status_code == 403
+        draft.refresh_from_db()
+        assert draft.is_public and draft.title == "已发布的标题"
+
     def test_a_directive_version_is_restored_on_its_own(self):
         directive = self.article.directives.first()
         original = directive.text
