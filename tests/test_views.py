@@ -530,3 +530,63 @@ def test_query_counts_do_not_grow(client, site, url, queries):
     _grow(site, 8)
     large = count_queries(client, urls[url])
     assert small == large == queries
+
+
+# The seed fixture ----------------------------------------------------------------
+
+
+@pytest.fixture
+def seed(db):
+    from django.core.management import call_command
+
+    call_command("loaddata", "newsroom", verbosity=0)
+
+
+BJAST_ARTICLE = "/articles/bjast-2025-work-conference/"
+CENTER_ARTICLE = "/articles/beijing-innovation-center-ministry-city-conference/"
+
+
+def test_seed_article_groups_liu_huis_four_requirements(client, seed):
+    page = text(client.get(BJAST_ARTICLE))
+    liu = models.Person.objects.get(slug="liu-hui")
+    sets = re.findall(r'<h3 id="set-[^"]+"[^>]*>(.*?)</h3>', page, re.S)
+    assert any(
+        f'<a href="{liu.get_absolute_url()}">刘晖</a>' in s and "四点要求" in s
+        for s in sets
+    )
+    four = liu.directives.filter(set_heading="四点要求").order_by("ordinal")
+    assert [d.ordinal for d in four] == [1, 2, 3, 4]
+    positions = [page.index(f'id="directive-{d.pk}"') for d in four]
+    assert positions == sorted(positions)
+    assert "十四个方面的工作" in page
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [("北科院", BJAST_ARTICLE), ("刘晖", BJAST_ARTICLE), ("尹力", CENTER_ARTICLE)],
+)
+def test_seed_search(client, seed, query, first):
+    response = client.get(reverse("articles:search"), {"q": query})
+    results = list(response.context["results"])
+    assert results[0].get_absolute_url() == first
+    assert f"<mark>{query}</mark>" in text(response)
+
+
+def test_seed_search_innovation_finds_both(client, seed):
+    response = client.get(reverse("articles:search"), {"q": "科技创新"})
+    urls = [a.get_absolute_url() for a in response.context["results"]]
+    assert urls == [CENTER_ARTICLE, BJAST_ARTICLE]  # title hit first
+
+
+def test_seed_directive_index(client, seed):
+    url = reverse("articles:directive-list")
+    assert client.get(url).context["paginator"].count == 25
+    for slug, count in [("liu-hui", 4), ("wu-jianmin", 14), ("yin-li", 6)]:
+        response = client.get(url, {"issuer": slug})
+        assert response.context["paginator"].count == count, slug
+
+
+def test_seed_person_page_lists_directives(client, seed):
+    page = text(client.get("/people/liu-hui/"))
+    assert page.count('<li id="directive-') == 4
+    assert "四点要求" in page
