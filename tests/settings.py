@@ -25,3 +25,6 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# WhiteNoise warns about a missing STATIC_ROOT; the tests never collect into it.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
