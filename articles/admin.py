@@ -111,8 +111,10 @@ def can_edit_article(user, article):
 class VersionedModelForm(forms.ModelForm):
     """Refuses to save over a version other than the one the editor opened."""
 
-    #: Inline rows are checked only when the editor changed or deleted them, so a
-    #: colleague's edit of one directive does not block saving the others.
+    #: Inline rows are checked only when what is posted differs from what is
+    #: stored (the version aside) or the row is deleted: a row a colleague saved
+    #: without changing it does not block the save, while one they did change
+    #: is refused, since posting the old values would undo their edit.
     check_unchanged = True
 
     def clean(self):
