@@ -41,7 +41,6 @@ format: setup
 	$(BIN)/ruff format .
 
 test: lint
-	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:

@@ -230,8 +230,10 @@ class PositionQuerySet(models.QuerySet):
 class Position(models.Model):
     """A title a person holds at an organization (伍建民: 北科院 院长).
 
-    ``title`` is written as the text writes it after the organization's name, so
-    靳伟 holds 市委常委 at 中共北京市委员会 and 副市长 at 北京市人民政府.
+    ``title`` is the title as the text writes it (靳伟 holds 市委常委 at the
+    Beijing party committee and 副市长 at 北京市人民政府); an organization named
+    once before a list of titles is not repeated in each (科技部党组书记、部长:
+    党组书记 and 部长 at 科技部).
     """
 
     person = models.ForeignKey(
@@ -246,7 +248,7 @@ class Position(models.Model):
         on_delete=models.PROTECT,
         related_name="positions",
     )
-    title = models.CharField(_("title"), max_length=100)
+    title = models.CharField(_("job title"), max_length=100)
     order = models.PositiveSmallIntegerField(
         _("order"),
         default=0,

@@ -63,6 +63,7 @@ class ArticleFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = models.Article
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"科技创新工作会议召开{n}")
     slug = factory.Sequence(lambda n: f"article-{n}")
@@ -138,6 +139,7 @@ class OrganizationMentionFactory(factory.django.DjangoModelFactory):
 class DirectiveFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.Directive
+        skip_postgeneration_save = True
 
     article = factory.SubFactory(ArticleFactory)
     issuer = factory.SubFactory(PersonFactory)

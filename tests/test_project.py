@@ -1,0 +1,121 @@
+"""Project wiring: migrations, system checks, settings from the environment."""
+
+import os
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.django_db
+def test_migrations_are_complete():
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_system_checks_are_clean():
+    out = StringIO()
+    call_command("check", stdout=out)
+    assert "no issues" in out.getvalue()
+
+
+def test_deploy_checks_pass_with_production_settings():
+    result = run_settings(
+        "from django.core.management import call_command; "
+        "call_command('check', '--deploy', '--fail-level', 'WARNING')",
+        DEBUG="0",
+        SECRET_KEY="a-production-secret-" + "x" * 40,
+        ALLOWED_HOSTS="news.example.com",
+        SECURE_HSTS_INCLUDE_SUBDOMAINS="1",
+        SECURE_HSTS_PRELOAD="1",
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def run_settings(code, **env):
+    """Run ``code`` in a fresh interpreter with the project's settings and ``env``."""
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS"}
+    }
+    environment.update(env, DJANGO_SETTINGS_MODULE="newsroom.settings")
+    script = f"import django; django.setup(); {code}"
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_refuses_to_start_without_a_secret_key_when_debug_is_off():
+    result = run_settings("pass", DEBUG="0")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_development_defaults():
+    result = run_settings(
+        "from django.conf import settings as s; "
+        "d = s.DATABASES['default']; "
+        "print(s.DEBUG, d['ENGINE'], d['NAME'], "
+        "s.TIME_ZONE, s.LANGUAGE_CODE, s.USE_TZ, s.ALLOWED_HOSTS)",
+        DEBUG="1",
+    )
+    assert result.returncode == 0, result.stderr
+    debug, engine, name, tz, language, use_tz, hosts = result.stdout.split(" ", 6)
+    assert (debug, engine, tz, language, use_tz) == (
+        "True",
+        "django.db.backends.sqlite3",
+        "Asia/Shanghai",
+        "zh-hans",
+        "True",
+    )
+    assert name == str(ROOT / "var" / "db.sqlite3")
+    assert "127.0.0.1" in hosts
+
+
+def test_database_url_selects_postgresql():
+    result = run_settings(
+        "from django.conf import settings as s; d = s.DATABASES['default']; "
+        "print(d['ENGINE'], d['NAME'], d['HOST'])",
+        DEBUG="1",
+        DATABASE_URL="postgres://postgres@db.example:5432/newsroom",
+    )
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql",
+        "newsroom",
+        "db.example",
+    ]
+
+
+@pytest.mark.django_db
+def test_ensure_admin_gives_a_fresh_random_password(settings):
+    settings.DEBUG = True
+    out = StringIO()
+    call_command("ensure_admin", stdout=out)
+    first = out.getvalue().rsplit(" ", 1)[-1].strip()
+    user = get_user_model().objects.get(username="admin")
+    assert user.is_superuser and user.check_password(first)
+    out = StringIO()
+    call_command("ensure_admin", stdout=out)
+    second = out.getvalue().rsplit(" ", 1)[-1].strip()
+    user.refresh_from_db()
+    assert second != first and user.check_password(second)
+
+
+@pytest.mark.django_db
+def test_ensure_admin_refuses_outside_development(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("ensure_admin")
+    assert not get_user_model().objects.exists()
