@@ -51,16 +51,27 @@ class HtmlUrlField(serializers.ReadOnlyField):
         return request.build_absolute_uri(url) if request else url
 
 
+class ReadSerializer(serializers.ModelSerializer):
+    """A representation only: every field read-only, so none is "required"."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for field in fields.values():
+            field.read_only = True
+            field.required = False
+        return fields
+
+
 # References: what a related object looks like inside another one.
 
 
-class SectionParentSerializer(serializers.ModelSerializer):
+class SectionParentSerializer(ReadSerializer):
     class Meta:
         model = Section
         fields = ["id", "slug", "name"]
 
 
-class SectionSerializer(serializers.ModelSerializer):
+class SectionSerializer(ReadSerializer):
     parent = SectionParentSerializer(read_only=True)
 
     class Meta:
@@ -68,13 +79,13 @@ class SectionSerializer(serializers.ModelSerializer):
         fields = ["id", "slug", "name", "parent"]
 
 
-class TagSerializer(serializers.ModelSerializer):
+class TagSerializer(ReadSerializer):
     class Meta:
         model = Tag
         fields = ["slug", "name"]
 
 
-class OrganizationRefSerializer(serializers.ModelSerializer):
+class OrganizationRefSerializer(ReadSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="api:organization-detail", lookup_field="slug"
     )
@@ -84,7 +95,7 @@ class OrganizationRefSerializer(serializers.ModelSerializer):
         fields = ["id", "slug", "name", "url"]
 
 
-class PersonRefSerializer(serializers.ModelSerializer):
+class PersonRefSerializer(ReadSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="api:person-detail", lookup_field="slug"
     )
@@ -94,7 +105,7 @@ class PersonRefSerializer(serializers.ModelSerializer):
         fields = ["id", "slug", "name", "url"]
 
 
-class ArticleRefSerializer(serializers.ModelSerializer):
+class ArticleRefSerializer(ReadSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="api:article-detail", lookup_field="slug"
     )
@@ -104,7 +115,7 @@ class ArticleRefSerializer(serializers.ModelSerializer):
         fields = ["id", "slug", "title", "published_at", "url"]
 
 
-class PositionRefSerializer(serializers.ModelSerializer):
+class PositionRefSerializer(ReadSerializer):
     organization = OrganizationRefSerializer(read_only=True)
 
     class Meta:
@@ -115,7 +126,7 @@ class PositionRefSerializer(serializers.ModelSerializer):
 # Pieces of an article.
 
 
-class CreditSerializer(serializers.ModelSerializer):
+class CreditSerializer(ReadSerializer):
     organization = OrganizationRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
@@ -123,7 +134,7 @@ class CreditSerializer(serializers.ModelSerializer):
         fields = ["role", "name", "organization"]
 
 
-class PhotoSerializer(serializers.ModelSerializer):
+class PhotoSerializer(ReadSerializer):
     image = serializers.FileField(read_only=True, use_url=True, allow_null=True)
 
     class Meta:
@@ -131,7 +142,7 @@ class PhotoSerializer(serializers.ModelSerializer):
         fields = ["caption", "image"]
 
 
-class ArticlePersonMentionSerializer(serializers.ModelSerializer):
+class ArticlePersonMentionSerializer(ReadSerializer):
     person = PersonRefSerializer(read_only=True)
 
     class Meta:
@@ -139,7 +150,7 @@ class ArticlePersonMentionSerializer(serializers.ModelSerializer):
         fields = ["person", "role"]
 
 
-class ArticleOrganizationMentionSerializer(serializers.ModelSerializer):
+class ArticleOrganizationMentionSerializer(ReadSerializer):
     organization = OrganizationRefSerializer(read_only=True)
 
     class Meta:
@@ -157,7 +168,7 @@ class MentionInSerializer(serializers.Serializer):
 # Resources.
 
 
-class DirectiveSerializer(serializers.ModelSerializer):
+class DirectiveSerializer(ReadSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:directive-detail")
     html_url = HtmlUrlField()
     article = ArticleRefSerializer(read_only=True)
@@ -185,7 +196,7 @@ class DirectiveSerializer(serializers.ModelSerializer):
         expandable = ()
 
 
-class PositionSerializer(serializers.ModelSerializer):
+class PositionSerializer(ReadSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:position-detail")
     person = PersonRefSerializer(read_only=True)
     organization = OrganizationRefSerializer(read_only=True)
@@ -207,7 +218,7 @@ class PositionSerializer(serializers.ModelSerializer):
         expandable = ()
 
 
-class ArticleListSerializer(serializers.ModelSerializer):
+class ArticleListSerializer(ReadSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="api:article-detail", lookup_field="slug"
     )
@@ -265,7 +276,7 @@ class ArticleDetailSerializer(ArticleListSerializer):
         expandable = ("directives",)
 
 
-class PersonListSerializer(serializers.ModelSerializer):
+class PersonListSerializer(ReadSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="api:person-detail", lookup_field="slug"
     )
@@ -299,7 +310,7 @@ class PersonDetailSerializer(PersonListSerializer):
         expandable = ()
 
 
-class OrganizationListSerializer(serializers.ModelSerializer):
+class OrganizationListSerializer(ReadSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="api:organization-detail", lookup_field="slug"
     )
@@ -425,6 +436,7 @@ class DirectiveWriteSerializer(ModelCleanMixin, serializers.ModelSerializer):
             "text",
             "summary",
         ]
+        extra_kwargs = {"set_number": {"min_value": 1}, "ordinal": {"min_value": 1}}
 
     def validate(self, attrs):
         issuer = attrs.get("issuer", getattr(self.instance, "issuer", None))
@@ -449,6 +461,14 @@ class OrganizationWriteSerializer(ModelCleanMixin, serializers.ModelSerializer):
         model = Organization
         fields = ["name", "slug", "kind", "parent", "description"]
 
+    def validate(self, attrs):
+        parent = attrs.get("parent")
+        if parent is not None and self.instance and parent.pk == self.instance.pk:
+            raise serializers.ValidationError(
+                {"parent": [_("An organization cannot be its own parent.")]}
+            )
+        return super().validate(attrs)
+
 
 class PositionWriteSerializer(ModelCleanMixin, serializers.ModelSerializer):
     person = _slug_field(Person.objects.all())
@@ -466,3 +486,12 @@ class PositionWriteSerializer(ModelCleanMixin, serializers.ModelSerializer):
             "end_date",
             "reported_in",
         ]
+
+    def validate(self, attrs):
+        start = attrs.get("start_date", getattr(self.instance, "start_date", None))
+        end = attrs.get("end_date", getattr(self.instance, "end_date", None))
+        if start and end and end < start:
+            raise serializers.ValidationError(
+                {"end_date": [_("The end date cannot be before the start date.")]}
+            )
+        return super().validate(attrs)
