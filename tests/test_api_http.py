@@ -52,10 +52,16 @@ def test_english_on_request(api, newsroom):
         "/api/v1/people/a%00b/",
         "/api/v1/positions/99999999999999999999999/",
         "/api/v1/directives/abc/",
+        "/api/v1/directives/%C2%B2/",
+        "/api/v1/people/a.b/",
+        "/api/v1/no-such-resource/",
+        "/api/v1/articles/a/b/",
     ],
 )
-def test_odd_lookups_are_404_not_500(api, newsroom, path):
-    assert api.get(path).status_code == 404
+def test_odd_paths_are_json_404_not_500(api, newsroom, path):
+    response = api.get(path)
+    assert response.status_code == 404
+    assert response.json() == {"detail": "未找到。", "code": "not_found"}
 
 
 # Conditional GET.

@@ -16,6 +16,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, status, viewsets
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from articles.models import (
     Article,
@@ -77,7 +78,8 @@ class NewsroomViewSet(viewsets.ModelViewSet):
     detail_serializer_class = None
     write_serializer_class = None
     filter_backends = [DjangoFilterBackend, filters.StrictOrderingFilter]
-    lookup_value_regex = r"[0-9]+"
+    # Any path segment reaches the view, so a malformed lookup is a JSON 404 too.
+    lookup_value_regex = r"[^/]+"
     shape_params = ("fields", "expand")
     common_params = ("format",)
 
@@ -166,7 +168,9 @@ class NewsroomViewSet(viewsets.ModelViewSet):
 
     def get_object(self):
         lookup = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, "")
-        if "\x00" in lookup:
+        if "\x00" in lookup or (
+            self.lookup_field == "pk" and not (lookup.isascii() and lookup.isdigit())
+        ):
             raise exceptions.NotFound()
         obj = super().get_object()
         self._shown_objects = [obj]
@@ -294,7 +298,6 @@ class ArticleViewSet(NewsroomViewSet):
     ordering_fields = ["published_at", "updated_at", "title", "id"]
     ordering = ["-published_at", "-id"]
     lookup_field = "slug"
-    lookup_value_regex = r"[^/.]+"
 
     def get_queryset(self):
         queryset = visible_articles(self.request).with_related()
@@ -378,7 +381,6 @@ class PersonViewSet(NewsroomViewSet):
     filterset_class = filters.PersonFilter
     ordering_fields = ["name", "id"]
     lookup_field = "slug"
-    lookup_value_regex = r"[^/.]+"
 
     def get_queryset(self):
         queryset = Person.objects.prefetch_related("aliases")
@@ -406,7 +408,6 @@ class OrganizationViewSet(NewsroomViewSet):
     filterset_class = filters.OrganizationFilter
     ordering_fields = ["name", "kind", "id"]
     lookup_field = "slug"
-    lookup_value_regex = r"[^/.]+"
 
     def get_queryset(self):
         queryset = Organization.objects.select_related("parent").prefetch_related(
@@ -441,3 +442,15 @@ class PositionViewSet(NewsroomViewSet):
 
     def get_queryset(self):
         return _positions(self.request)
+
+
+@extend_schema(exclude=True)
+class NotFoundView(APIView):
+    """Anything else under /api/v1/ is a JSON 404, like every other API error."""
+
+    permission_classes = []
+    _ignore_model_permissions = True
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        raise exceptions.NotFound()
