@@ -20,7 +20,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 setup: $(VENV)/.installed
 
 migrate: setup
-	@mkdir -p var
+	@mkdir -p var/static
 	$(BIN)/python manage.py migrate --noinput
 
 fixtures: migrate

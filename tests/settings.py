@@ -18,3 +18,13 @@ SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
+
+# Templates name static files without a collectstatic run (test_static collects
+# into a temporary folder to check the production storage).
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# WhiteNoise warns about a missing STATIC_ROOT; the tests never collect into it.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -40,11 +40,6 @@ def test_errors_have_one_shape_in_chinese(api, newsroom):
     }
 
 
-def test_english_on_request(api, newsroom):
-    response = api.get("/api/v1/articles/", {"x": "1"}, HTTP_ACCEPT_LANGUAGE="en")
-    assert response.json()["errors"] == {"x": ["Unknown query parameter."]}
-
-
 @pytest.mark.parametrize(
     "path",
     [

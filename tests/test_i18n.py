@@ -31,3 +31,10 @@ def test_model_names_are_chinese():
         assert str(Article._meta.verbose_name) == "文章"
         assert str(Article._meta.get_field("lede").verbose_name) == "导语"
         assert str(Directive.Kind.ARRANGEMENT.label) == "部署"
+
+
+def test_pages_stay_chinese_when_the_browser_asks_for_english(client, db):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "搜索" in response.content.decode()
+    admin_login = client.get("/admin/login/", HTTP_ACCEPT_LANGUAGE="en-US")
+    assert "用户名" in admin_login.content.decode()

@@ -242,6 +242,11 @@ class NewsroomViewSet(viewsets.ModelViewSet):
             response["Last-Modified"] = http_date(int(last_modified.timestamp()))
             if self.action == "retrieve":
                 timestamp = int(last_modified.timestamp())
+            else:
+                # A list's date cannot prove it unchanged (see the class
+                # docstring), so ConditionalGetMiddleware must not judge it by
+                # If-Modified-Since either; If-None-Match still applies.
+                request._request.META.pop("HTTP_IF_MODIFIED_SINCE", None)
         return get_conditional_response(
             request, etag=etag, last_modified=timestamp, response=response
         )

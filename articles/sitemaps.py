@@ -1,0 +1,54 @@
+"""sitemap.xml: published articles, and the organizations and people they name."""
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from .models import Article, Organization, Person
+
+
+class ArticleSitemap(Sitemap):
+    changefreq = "weekly"
+    priority = 0.8
+
+    def items(self):
+        return Article.objects.published().only("slug", "updated_at")
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class OrganizationSitemap(Sitemap):
+    changefreq = "weekly"
+    priority = 0.5
+
+    def items(self):
+        return Organization.objects.in_published_articles().only("slug")
+
+
+class PersonSitemap(Sitemap):
+    changefreq = "weekly"
+    priority = 0.5
+
+    def items(self):
+        return Person.objects.in_published_articles().only("slug")
+
+
+class PageSitemap(Sitemap):
+    """The index pages: home and the directives index."""
+
+    changefreq = "daily"
+    priority = 1.0
+
+    def items(self):
+        return ["articles:article-list", "articles:directive-list"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+SITEMAPS = {
+    "pages": PageSitemap,
+    "articles": ArticleSitemap,
+    "organizations": OrganizationSitemap,
+    "people": PersonSitemap,
+}

@@ -1,0 +1,55 @@
+"""Template helpers for the public pages: search highlighting and absolute URLs."""
+
+import re
+
+from django import template
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+EXCERPT_CONTEXT = 60
+
+
+def _pattern(variants):
+    words = sorted({v for v in variants if v}, key=len, reverse=True)
+    if not words:
+        return None
+    return re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
+
+
+@register.filter
+def highlight(text, variants):
+    """``text``, escaped, with every occurrence of ``variants`` in ``<mark>``."""
+    text = str(text)
+    pattern = _pattern(variants or [])
+    if pattern is None:
+        return escape(text)
+    pieces, position = [], 0
+    for match in pattern.finditer(text):
+        pieces.append(escape(text[position : match.start()]))
+        pieces.append(f"<mark>{escape(match.group(0))}</mark>")
+        position = match.end()
+    pieces.append(escape(text[position:]))
+    return mark_safe("".join(pieces))
+
+
+@register.filter
+def excerpt(article, variants):
+    """The part of the article's lede or body around the first match."""
+    text = " ".join(f"{article.lede} {article.body}".split())
+    pattern = _pattern(variants or [])
+    match = pattern.search(text) if pattern else None
+    start = 0 if match is None else max(0, match.start() - EXCERPT_CONTEXT)
+    end = start + 2 * EXCERPT_CONTEXT + (len(match.group(0)) if match else 0)
+    snippet = text[start:end]
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(text) else ""
+    return f"{prefix}{snippet}{suffix}"
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, path=None):
+    """``path`` (or the current page's path) as an absolute URL."""
+    request = context["request"]
+    return request.build_absolute_uri(path if path is not None else request.path)
