@@ -469,3 +469,36 @@ def test_tied_orderings_page_stably(api, many_people):
     ]
     flat = [pk for page in pages for pk in page]
     assert flat == sorted(p.pk for p in many_people)
+
+
+# The seed fixture, through the API.
+
+
+@pytest.fixture
+def seed(db):
+    from django.core.management import call_command
+
+    call_command("loaddata", "newsroom", verbosity=0)
+
+
+def test_seed_directives_by_issuer_and_set(api, seed):
+    def count(**params):
+        return api.get("/api/v1/directives/", params).json()["count"]
+
+    assert count() == 25
+    assert count(issuer="liu-hui", set_heading="四点要求") == 4
+    assert count(issuer="wu-jianmin", set_heading="十四个方面的工作") == 14
+    assert count(issuer="yin-li") == 6
+    assert count(issuer="yin-hejun") == 1
+
+
+def test_seed_lookups_by_alias_and_chinese_text(api, seed):
+    bjast = api.get("/api/v1/organizations/", {"alias": "北科院"}).json()["results"]
+    assert [o["slug"] for o in bjast] == ["bjast"]
+    found = slugs(api.get("/api/v1/articles/", {"q": "北科院"}))
+    assert "bjast-2025-work-conference" in found
+    article = api.get("/api/v1/articles/bjast-2025-work-conference/").json()
+    assert article["published_at"] == "2025-01-27T16:57:00+08:00"
+    assert article["publisher"]["name"] == "北京市科学技术研究院"
+    assert article["section"]["name"] == "院内新闻"
+    assert article["section"]["parent"]["name"] == "新闻"
