@@ -1,0 +1,314 @@
+"""One FilterSet per resource, every filter declared by hand.
+
+Related objects are named by slug, as the public pages name them. Filters across
+many-valued relations use ``pk__in`` subqueries, so results never repeat and the
+count stays right. ``q`` searches with ``icontains``, which matches Chinese text on
+SQLite and PostgreSQL alike (Chinese has no case; there is no stemming to miss).
+"""
+
+import django_filters as filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions
+from rest_framework.filters import OrderingFilter
+
+from articles.models import (
+    Article,
+    Directive,
+    Organization,
+    OrganizationAlias,
+    OrganizationMention,
+    Person,
+    PersonAlias,
+    PersonMention,
+    Position,
+)
+
+
+def _search_help(what):
+    return _("Text search (substring match, Chinese welcome) in %(what)s.") % {
+        "what": what
+    }
+
+
+class ArticleFilter(filters.FilterSet):
+    q = filters.CharFilter(
+        method="filter_q",
+        help_text=_(
+            "Text search (substring match, Chinese welcome) in the title, lede, "
+            "body, directive texts, and the names and aliases of the people and "
+            "organizations mentioned."
+        ),
+    )
+    published_after = filters.DateFilter(
+        field_name="published_at",
+        lookup_expr="date__gte",
+        help_text=_("Published on or after this date (YYYY-MM-DD, Beijing time)."),
+    )
+    published_before = filters.DateFilter(
+        field_name="published_at",
+        lookup_expr="date__lte",
+        help_text=_("Published on or before this date (YYYY-MM-DD, Beijing time)."),
+    )
+    section = filters.CharFilter(
+        method="filter_section",
+        help_text=_("Section slug; a section also matches its subsections."),
+    )
+    publisher = filters.CharFilter(
+        field_name="publisher__slug", help_text=_("Publisher's organization slug.")
+    )
+    tag = filters.CharFilter(method="filter_tag", help_text=_("Tag slug."))
+    person = filters.CharFilter(
+        method="filter_person", help_text=_("Slug of a person the article mentions.")
+    )
+    organization = filters.CharFilter(
+        method="filter_organization",
+        help_text=_("Slug of an organization the article mentions."),
+    )
+    status = filters.ChoiceFilter(
+        choices=Article.Status.choices,
+        help_text=_(
+            "Publication status; only editors can see drafts, so for anyone "
+            "else “draft” finds nothing."
+        ),
+    )
+
+    class Meta:
+        model = Article
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        people = PersonMention.objects.filter(
+            Q(person__name__icontains=value) | Q(person__aliases__name__icontains=value)
+        ).values("article")
+        organizations = OrganizationMention.objects.filter(
+            Q(organization__name__icontains=value)
+            | Q(organization__aliases__name__icontains=value)
+        ).values("article")
+        directives = Directive.objects.filter(text__icontains=value).values("article")
+        return queryset.filter(
+            Q(title__icontains=value)
+            | Q(lede__icontains=value)
+            | Q(body__icontains=value)
+            | Q(pk__in=directives)
+            | Q(pk__in=people)
+            | Q(pk__in=organizations)
+        )
+
+    def filter_section(self, queryset, name, value):
+        return queryset.filter(Q(section__slug=value) | Q(section__parent__slug=value))
+
+    def filter_tag(self, queryset, name, value):
+        return queryset.filter(
+            pk__in=Article.tags.through.objects.filter(tag__slug=value).values(
+                "article"
+            )
+        )
+
+    def filter_person(self, queryset, name, value):
+        return queryset.filter(
+            pk__in=PersonMention.objects.filter(person__slug=value).values("article")
+        )
+
+    def filter_organization(self, queryset, name, value):
+        return queryset.filter(
+            pk__in=OrganizationMention.objects.filter(organization__slug=value).values(
+                "article"
+            )
+        )
+
+
+class DirectiveFilter(filters.FilterSet):
+    q = filters.CharFilter(
+        method="filter_q",
+        help_text=_(
+            "Text search (substring match, Chinese welcome) in the directive's "
+            "text, summary and set heading and the issuer's name and aliases."
+        ),
+    )
+    issuer = filters.CharFilter(
+        field_name="issuer__slug", help_text=_("Issuer's person slug.")
+    )
+    addressee = filters.CharFilter(
+        method="filter_addressee",
+        help_text=_("Slug of an organization the directive is addressed to."),
+    )
+    article = filters.CharFilter(
+        field_name="article__slug", help_text=_("Article slug.")
+    )
+    set_heading = filters.CharFilter(
+        help_text=_("Set heading exactly as the text gives it, e.g. 四点要求.")
+    )
+    kind = filters.ChoiceFilter(
+        choices=Directive.Kind.choices, help_text=_("Kind of directive.")
+    )
+    date_after = filters.DateFilter(
+        field_name="article__published_at",
+        lookup_expr="date__gte",
+        help_text=_("Issued in an article published on or after this date."),
+    )
+    date_before = filters.DateFilter(
+        field_name="article__published_at",
+        lookup_expr="date__lte",
+        help_text=_("Issued in an article published on or before this date."),
+    )
+
+    class Meta:
+        model = Directive
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        issuers = PersonAlias.objects.filter(name__icontains=value).values("person")
+        return queryset.filter(
+            Q(text__icontains=value)
+            | Q(summary__icontains=value)
+            | Q(set_heading__icontains=value)
+            | Q(issuer__name__icontains=value)
+            | Q(issuer__in=issuers)
+        )
+
+    def filter_addressee(self, queryset, name, value):
+        return queryset.filter(
+            pk__in=Directive.addressees.through.objects.filter(
+                organization__slug=value
+            ).values("directive")
+        )
+
+
+class PersonFilter(filters.FilterSet):
+    q = filters.CharFilter(
+        method="filter_q", help_text=_search_help(_("the name and aliases"))
+    )
+    organization = filters.CharFilter(
+        method="filter_organization",
+        help_text=_("Slug of an organization where the person holds a title."),
+    )
+    title = filters.CharFilter(
+        method="filter_title",
+        help_text=_("Part of a title the person holds, e.g. 院长."),
+    )
+
+    class Meta:
+        model = Person
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        aliases = PersonAlias.objects.filter(name__icontains=value).values("person")
+        return queryset.filter(Q(name__icontains=value) | Q(pk__in=aliases))
+
+    def filter_organization(self, queryset, name, value):
+        return queryset.filter(
+            pk__in=Position.objects.filter(organization__slug=value).values("person")
+        )
+
+    def filter_title(self, queryset, name, value):
+        return queryset.filter(
+            pk__in=Position.objects.filter(title__icontains=value).values("person")
+        )
+
+
+class OrganizationFilter(filters.FilterSet):
+    q = filters.CharFilter(
+        method="filter_q", help_text=_search_help(_("the name and aliases"))
+    )
+    kind = filters.ChoiceFilter(
+        choices=Organization.Kind.choices, help_text=_("Kind of organization.")
+    )
+    parent = filters.CharFilter(
+        field_name="parent__slug", help_text=_("Parent organization's slug.")
+    )
+    alias = filters.CharFilter(
+        method="filter_alias",
+        help_text=_("A short form exactly as the texts use it, e.g. 北科院."),
+    )
+
+    class Meta:
+        model = Organization
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        aliases = OrganizationAlias.objects.filter(name__icontains=value).values(
+            "organization"
+        )
+        return queryset.filter(Q(name__icontains=value) | Q(pk__in=aliases))
+
+    def filter_alias(self, queryset, name, value):
+        return queryset.filter(
+            pk__in=OrganizationAlias.objects.filter(name=value).values("organization")
+        )
+
+
+class PositionFilter(filters.FilterSet):
+    person = filters.CharFilter(
+        field_name="person__slug", help_text=_("Person's slug.")
+    )
+    organization = filters.CharFilter(
+        field_name="organization__slug", help_text=_("Organization's slug.")
+    )
+    title = filters.CharFilter(
+        field_name="title", lookup_expr="icontains", help_text=_("Part of the title.")
+    )
+    current = filters.ChoiceFilter(
+        method="filter_current",
+        choices=[("true", _("held today")), ("false", _("no longer held"))],
+        help_text=_("Whether the title is held today (by its start and end dates)."),
+    )
+
+    class Meta:
+        model = Position
+        fields = []
+
+    def filter_current(self, queryset, name, value):
+        current = Position.objects.current(timezone.localdate()).values("pk")
+        if value == "true":
+            return queryset.filter(pk__in=current)
+        return queryset.exclude(pk__in=current)
+
+
+class StrictOrderingFilter(OrderingFilter):
+    """DRF's ordering, but an unknown field is a 400, and ties break by id.
+
+    The id tie-break keeps page boundaries stable when many rows share a value.
+    """
+
+    def get_ordering(self, request, queryset, view):
+        raw = request.query_params.get(self.ordering_param)
+        if raw is None:
+            return self.get_default_ordering(view)
+        terms = [term.strip() for term in raw.split(",") if term.strip()]
+        valid = self.remove_invalid_fields(queryset, terms, view, request)
+        if not terms or len(valid) != len(terms):
+            raise exceptions.ValidationError(
+                {
+                    self.ordering_param: [
+                        _("Order by one or more of: %(choices)s.")
+                        % {"choices": ", ".join(self._choices(view))}
+                    ]
+                }
+            )
+        if not {"id", "-id"} & set(valid):
+            valid.append("-id" if valid[0].startswith("-") else "id")
+        return valid
+
+    def _choices(self, view):
+        names = [name for name, _label in self.get_valid_fields(None, view, {})]
+        return [variant for name in names for variant in (name, f"-{name}")]
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": self.ordering_param,
+                "required": False,
+                "in": "query",
+                "description": str(
+                    _("Comma-separated sort keys; prefix “-” for descending.")
+                ),
+                "schema": {
+                    "type": "array",
+                    "items": {"type": "string", "enum": self._choices(view)},
+                },
+                "style": "form",
+                "explode": False,
+            }
+        ]

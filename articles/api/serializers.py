@@ -1,0 +1,497 @@
+"""Representations of the newsroom's resources.
+
+Read serializers come in pairs: a compact list form and a detail form that adds
+weight. Fields named in ``Meta.expandable`` are left out unless the client asks
+for them with ``expand`` (or names them in ``fields``); the view prunes fields and
+prefetches exactly what is shown. Related objects appear as small references
+(``id``, ``slug``, name, API ``url``).
+
+Write serializers are separate, take related objects by slug, and run the
+model's own validation (``full_clean``: fields, unique and check constraints) so
+that bad input is a 400 with field-level messages, never a database error.
+"""
+
+import copy
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.settings import api_settings
+
+from articles.models import (
+    Article,
+    Credit,
+    Directive,
+    MentionRole,
+    Organization,
+    OrganizationMention,
+    Person,
+    PersonMention,
+    Photo,
+    Position,
+    Section,
+    Tag,
+)
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class HtmlUrlField(serializers.ReadOnlyField):
+    """The absolute URL of the object's public page."""
+
+    def __init__(self, **kwargs):
+        kwargs["source"] = "*"
+        super().__init__(**kwargs)
+
+    def to_representation(self, obj):
+        url = obj.get_absolute_url()
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+
+class ReadSerializer(serializers.ModelSerializer):
+    """A representation only: every field read-only, so none is "required"."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for field in fields.values():
+            field.read_only = True
+            field.required = False
+        return fields
+
+
+# References: what a related object looks like inside another one.
+
+
+class SectionParentSerializer(ReadSerializer):
+    class Meta:
+        model = Section
+        fields = ["id", "slug", "name"]
+
+
+class SectionSerializer(ReadSerializer):
+    parent = SectionParentSerializer(read_only=True)
+
+    class Meta:
+        model = Section
+        fields = ["id", "slug", "name", "parent"]
+
+
+class TagSerializer(ReadSerializer):
+    class Meta:
+        model = Tag
+        fields = ["slug", "name"]
+
+
+class OrganizationRefSerializer(ReadSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:organization-detail", lookup_field="slug"
+    )
+
+    class Meta:
+        model = Organization
+        fields = ["id", "slug", "name", "url"]
+
+
+class PersonRefSerializer(ReadSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:person-detail", lookup_field="slug"
+    )
+
+    class Meta:
+        model = Person
+        fields = ["id", "slug", "name", "url"]
+
+
+class ArticleRefSerializer(ReadSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:article-detail", lookup_field="slug"
+    )
+
+    class Meta:
+        model = Article
+        fields = ["id", "slug", "title", "published_at", "url"]
+
+
+class PositionRefSerializer(ReadSerializer):
+    organization = OrganizationRefSerializer(read_only=True)
+
+    class Meta:
+        model = Position
+        fields = ["id", "title", "organization"]
+
+
+# Pieces of an article.
+
+
+class CreditSerializer(ReadSerializer):
+    organization = OrganizationRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Credit
+        fields = ["role", "name", "organization"]
+
+
+class PhotoSerializer(ReadSerializer):
+    image = serializers.FileField(read_only=True, use_url=True, allow_null=True)
+
+    class Meta:
+        model = Photo
+        fields = ["caption", "image"]
+
+
+class ArticlePersonMentionSerializer(ReadSerializer):
+    person = PersonRefSerializer(read_only=True)
+
+    class Meta:
+        model = PersonMention
+        fields = ["person", "role"]
+
+
+class ArticleOrganizationMentionSerializer(ReadSerializer):
+    organization = OrganizationRefSerializer(read_only=True)
+
+    class Meta:
+        model = OrganizationMention
+        fields = ["organization", "role"]
+
+
+class MentionInSerializer(serializers.Serializer):
+    """A person's or organization's appearance in an article."""
+
+    article = ArticleRefSerializer(read_only=True)
+    role = serializers.ChoiceField(choices=MentionRole.choices, read_only=True)
+
+
+# Resources.
+
+
+class DirectiveSerializer(ReadSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:directive-detail")
+    html_url = HtmlUrlField()
+    article = ArticleRefSerializer(read_only=True)
+    issuer = PersonRefSerializer(read_only=True)
+    position = PositionRefSerializer(read_only=True, allow_null=True)
+    addressees = OrganizationRefSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Directive
+        fields = [
+            "id",
+            "url",
+            "html_url",
+            "article",
+            "issuer",
+            "position",
+            "addressees",
+            "set_number",
+            "set_heading",
+            "ordinal",
+            "kind",
+            "text",
+            "summary",
+        ]
+        expandable = ()
+
+
+class PositionSerializer(ReadSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:position-detail")
+    person = PersonRefSerializer(read_only=True)
+    organization = OrganizationRefSerializer(read_only=True)
+    reported_in = ArticleRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Position
+        fields = [
+            "id",
+            "url",
+            "person",
+            "organization",
+            "title",
+            "order",
+            "start_date",
+            "end_date",
+            "reported_in",
+        ]
+        expandable = ()
+
+
+class ArticleListSerializer(ReadSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:article-detail", lookup_field="slug"
+    )
+    html_url = HtmlUrlField()
+    section = SectionSerializer(read_only=True, allow_null=True)
+    publisher = OrganizationRefSerializer(read_only=True, allow_null=True)
+    tags = TagSerializer(many=True, read_only=True)
+    people = ArticlePersonMentionSerializer(
+        source="person_mentions", many=True, read_only=True
+    )
+    organizations = ArticleOrganizationMentionSerializer(
+        source="organization_mentions", many=True, read_only=True
+    )
+    credits = CreditSerializer(many=True, read_only=True)
+    photos = PhotoSerializer(many=True, read_only=True)
+    directives = DirectiveSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Article
+        fields = [
+            "id",
+            "url",
+            "html_url",
+            "slug",
+            "title",
+            "lede",
+            "status",
+            "published_at",
+            "updated_at",
+            "section",
+            "publisher",
+            "tags",
+            "people",
+            "organizations",
+            "credits",
+            "photos",
+            "directives",
+        ]
+        expandable = ("people", "organizations", "credits", "photos", "directives")
+
+
+class ArticleDetailSerializer(ArticleListSerializer):
+    event_place = OrganizationRefSerializer(read_only=True, allow_null=True)
+
+    class Meta(ArticleListSerializer.Meta):
+        fields = [
+            *ArticleListSerializer.Meta.fields[:12],
+            "body",
+            "source_url",
+            "event_date",
+            "event_place",
+            "created_at",
+            *ArticleListSerializer.Meta.fields[12:],
+        ]
+        expandable = ("directives",)
+
+
+class PersonListSerializer(ReadSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:person-detail", lookup_field="slug"
+    )
+    html_url = HtmlUrlField()
+    aliases = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    positions = PositionSerializer(many=True, read_only=True)
+    mentions = MentionInSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            "url",
+            "html_url",
+            "slug",
+            "name",
+            "aliases",
+            "positions",
+            "mentions",
+        ]
+        expandable = ("positions", "mentions")
+
+
+class PersonDetailSerializer(PersonListSerializer):
+    class Meta(PersonListSerializer.Meta):
+        fields = [
+            *PersonListSerializer.Meta.fields[:6],
+            "description",
+            *PersonListSerializer.Meta.fields[6:],
+        ]
+        expandable = ()
+
+
+class OrganizationListSerializer(ReadSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:organization-detail", lookup_field="slug"
+    )
+    html_url = HtmlUrlField()
+    parent = OrganizationRefSerializer(read_only=True, allow_null=True)
+    aliases = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    children = OrganizationRefSerializer(many=True, read_only=True)
+    positions = PositionSerializer(many=True, read_only=True)
+    mentions = MentionInSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Organization
+        fields = [
+            "id",
+            "url",
+            "html_url",
+            "slug",
+            "name",
+            "kind",
+            "parent",
+            "aliases",
+            "children",
+            "positions",
+            "mentions",
+        ]
+        expandable = ("children", "positions", "mentions")
+
+
+class OrganizationDetailSerializer(OrganizationListSerializer):
+    class Meta(OrganizationListSerializer.Meta):
+        fields = [
+            *OrganizationListSerializer.Meta.fields[:8],
+            "description",
+            *OrganizationListSerializer.Meta.fields[8:],
+        ]
+        expandable = ()
+
+
+# Writes.
+
+
+class ModelCleanMixin:
+    """Run the model's ``full_clean()`` so constraints fail as 400, not 500."""
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        model = self.Meta.model
+        many_to_many = {field.name for field in model._meta.many_to_many}
+        instance = copy.copy(self.instance) if self.instance else model()
+        for name, value in attrs.items():
+            if name not in many_to_many:
+                setattr(instance, name, value)
+        try:
+            instance.full_clean(exclude=many_to_many)
+        except DjangoValidationError as error:
+            errors = serializers.as_serializer_error(error)
+            if NON_FIELD_ERRORS in errors:
+                errors[api_settings.NON_FIELD_ERRORS_KEY] = errors.pop(NON_FIELD_ERRORS)
+            raise serializers.ValidationError(errors) from error
+        return attrs
+
+
+def _slug_field(queryset, **kwargs):
+    return serializers.SlugRelatedField(slug_field="slug", queryset=queryset, **kwargs)
+
+
+class ArticleWriteSerializer(ModelCleanMixin, serializers.ModelSerializer):
+    section = _slug_field(Section.objects.all(), allow_null=True, required=False)
+    publisher = _slug_field(Organization.objects.all(), allow_null=True, required=False)
+    event_place = _slug_field(
+        Organization.objects.all(), allow_null=True, required=False
+    )
+    tags = _slug_field(Tag.objects.all(), many=True, required=False)
+
+    class Meta:
+        model = Article
+        fields = [
+            "title",
+            "slug",
+            "lede",
+            "body",
+            "status",
+            "published_at",
+            "section",
+            "publisher",
+            "source_url",
+            "event_date",
+            "event_place",
+            "tags",
+        ]
+
+    def validate(self, attrs):
+        status = attrs.get("status", getattr(self.instance, "status", None))
+        published_at = attrs.get(
+            "published_at", getattr(self.instance, "published_at", None)
+        )
+        if status == Article.Status.PUBLISHED and published_at is None:
+            raise serializers.ValidationError(
+                {"published_at": [_("A published article needs a publication time.")]}
+            )
+        return super().validate(attrs)
+
+
+class DirectiveWriteSerializer(ModelCleanMixin, serializers.ModelSerializer):
+    article = _slug_field(Article.objects.all())
+    issuer = _slug_field(Person.objects.all())
+    position = serializers.PrimaryKeyRelatedField(
+        queryset=Position.objects.all(), allow_null=True, required=False
+    )
+    addressees = _slug_field(Organization.objects.all(), many=True, required=False)
+
+    class Meta:
+        model = Directive
+        fields = [
+            "article",
+            "issuer",
+            "position",
+            "addressees",
+            "set_number",
+            "set_heading",
+            "ordinal",
+            "kind",
+            "text",
+            "summary",
+        ]
+        extra_kwargs = {"set_number": {"min_value": 1}, "ordinal": {"min_value": 1}}
+
+    def validate(self, attrs):
+        issuer = attrs.get("issuer", getattr(self.instance, "issuer", None))
+        position = attrs.get("position", getattr(self.instance, "position", None))
+        if position is not None and issuer is not None and position.person != issuer:
+            raise serializers.ValidationError(
+                {"position": [_("This position belongs to someone else.")]}
+            )
+        return super().validate(attrs)
+
+
+class PersonWriteSerializer(ModelCleanMixin, serializers.ModelSerializer):
+    class Meta:
+        model = Person
+        fields = ["name", "slug", "description"]
+
+
+class OrganizationWriteSerializer(ModelCleanMixin, serializers.ModelSerializer):
+    parent = _slug_field(Organization.objects.all(), allow_null=True, required=False)
+
+    class Meta:
+        model = Organization
+        fields = ["name", "slug", "kind", "parent", "description"]
+
+    def validate(self, attrs):
+        parent = attrs.get("parent")
+        if parent is not None and self.instance and parent.pk == self.instance.pk:
+            raise serializers.ValidationError(
+                {"parent": [_("An organization cannot be its own parent.")]}
+            )
+        return super().validate(attrs)
+
+
+class PositionWriteSerializer(ModelCleanMixin, serializers.ModelSerializer):
+    person = _slug_field(Person.objects.all())
+    organization = _slug_field(Organization.objects.all())
+    reported_in = _slug_field(Article.objects.all(), allow_null=True, required=False)
+
+    class Meta:
+        model = Position
+        fields = [
+            "person",
+            "organization",
+            "title",
+            "order",
+            "start_date",
+            "end_date",
+            "reported_in",
+        ]
+
+    def validate(self, attrs):
+        start = attrs.get("start_date", getattr(self.instance, "start_date", None))
+        end = attrs.get("end_date", getattr(self.instance, "end_date", None))
+        if start and end and end < start:
+            raise serializers.ValidationError(
+                {"end_date": [_("The end date cannot be before the start date.")]}
+            )
+        return super().validate(attrs)

@@ -1,0 +1,18 @@
+from django.urls import re_path
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+app_name = "api"
+
+router = DefaultRouter()
+router.register("articles", views.ArticleViewSet, basename="article")
+router.register("directives", views.DirectiveViewSet, basename="directive")
+router.register("people", views.PersonViewSet, basename="person")
+router.register("organizations", views.OrganizationViewSet, basename="organization")
+router.register("positions", views.PositionViewSet, basename="position")
+
+urlpatterns = [
+    *router.urls,
+    re_path(r"^.*$", views.NotFoundView.as_view(), name="not-found"),
+]

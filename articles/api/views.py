@@ -1,0 +1,461 @@
+"""ViewSets for /api/v1/: query shaping, visibility, response shaping, HTTP.
+
+Every viewset starts from the visible rows for the request (see ``visible_articles``)
+and prefetches only what the response will show, so each list runs a fixed number
+of queries whatever the page size, with or without ``expand``.
+"""
+
+import hashlib
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Prefetch
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, status, viewsets
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from articles.models import (
+    Article,
+    Credit,
+    Directive,
+    Organization,
+    OrganizationMention,
+    Person,
+    PersonMention,
+    Position,
+)
+
+from . import filters, serializers
+
+# Whoever may view or change articles in the admin may also see unpublished ones.
+UNPUBLISHED_PERMISSIONS = ("articles.view_article", "articles.change_article")
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def can_see_unpublished(user):
+    return bool(
+        user
+        and user.is_authenticated
+        and any(user.has_perm(perm) for perm in UNPUBLISHED_PERMISSIONS)
+    )
+
+
+def visible_articles(request):
+    """The articles this request may see: published ones unless it is an editor's."""
+    if can_see_unpublished(getattr(request, "user", None)):
+        return Article.objects.all()
+    return Article.objects.published()
+
+
+def _csv(request, name):
+    raw = request.query_params.get(name)
+    if raw is None:
+        return []
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+class NewsroomViewSet(viewsets.ModelViewSet):
+    """Shared behaviour of the API's resources.
+
+    * Unknown query parameters are a 400 naming them (a typo in a filter must
+      not silently return everything).
+    * ``fields`` picks fields; ``expand`` embeds related objects.
+    * GET responses carry an ``ETag`` (a hash of the body) and answer a matching
+      ``If-None-Match`` with 304. Article-based resources add ``Last-Modified``;
+      detail responses also answer ``If-Modified-Since`` with 304. Lists do not:
+      an article leaving a list (unpublished, deleted) moves no timestamp that
+      remains in it, so only the ETag can prove a list unchanged.
+    * Writes run in a transaction; integrity and protected-delete errors are
+      400/409, never 500.
+    """
+
+    list_serializer_class = None
+    detail_serializer_class = None
+    write_serializer_class = None
+    filter_backends = [DjangoFilterBackend, filters.StrictOrderingFilter]
+    # Any path segment reaches the view, so a malformed lookup is a JSON 404 too.
+    lookup_value_regex = r"[^/]+"
+    shape_params = ("fields", "expand")
+    common_params = ("format",)
+
+    visible_fields = None  # None: every field (as in the OpenAPI schema)
+    expanded = frozenset()
+    _shown_objects = ()
+
+    # Request checks and shaping.
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.check_query_params(request)
+        self.shape_response(request)
+
+    def allowed_query_params(self):
+        allowed = {*self.common_params, *self.shape_params}
+        if self.action == "list":
+            allowed |= set(self.filterset_class.base_filters)
+            allowed |= set(self.pagination_class.query_params)
+            allowed.add(filters.StrictOrderingFilter.ordering_param)
+        return allowed
+
+    def check_query_params(self, request):
+        unknown = sorted(set(request.query_params) - self.allowed_query_params())
+        if unknown:
+            raise exceptions.ValidationError(
+                {name: [_("Unknown query parameter.")] for name in unknown}
+            )
+
+    def read_serializer_class(self):
+        if self.action == "list":
+            return self.list_serializer_class
+        return self.detail_serializer_class
+
+    def shape_response(self, request):
+        serializer_class = self.read_serializer_class()
+        declared = serializer_class.Meta.fields
+        expandable = serializer_class.Meta.expandable
+        errors = {}
+        expand = _csv(request, "expand")
+        fields = _csv(request, "fields")
+        unknown_expansions = [name for name in expand if name not in expandable]
+        if unknown_expansions:
+            errors["expand"] = [
+                _("Cannot expand %(names)s; choose from: %(choices)s.")
+                % {
+                    "names": ", ".join(unknown_expansions),
+                    "choices": ", ".join(expandable) or "—",
+                }
+            ]
+        unknown_fields = [name for name in fields if name not in declared]
+        if unknown_fields:
+            errors["fields"] = [
+                _("Unknown fields %(names)s; choose from: %(choices)s.")
+                % {"names": ", ".join(unknown_fields), "choices": ", ".join(declared)}
+            ]
+        if errors:
+            raise exceptions.ValidationError(errors)
+        self.expanded = frozenset(expand) | (frozenset(fields) & set(expandable))
+        if fields:
+            shown = set(fields) | self.expanded
+        else:
+            shown = {n for n in declared if n not in expandable or n in self.expanded}
+        self.visible_fields = frozenset(shown)
+
+    def shows(self, name):
+        """Whether the response shows field ``name`` (so it must be prefetched)."""
+        return self.visible_fields is None or name in self.visible_fields
+
+    def get_serializer_class(self):
+        if self.action in ("create", "update", "partial_update"):
+            return self.write_serializer_class
+        return self.read_serializer_class()
+
+    def get_serializer(self, *args, **kwargs):
+        serializer = super().get_serializer(*args, **kwargs)
+        if self.visible_fields is not None and self.action in ("list", "retrieve"):
+            self.prune(serializer)
+        return serializer
+
+    def prune(self, serializer):
+        target = getattr(serializer, "child", serializer)
+        for name in list(target.fields):
+            if name not in self.visible_fields:
+                target.fields.pop(name)
+
+    def get_object(self):
+        lookup = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, "")
+        if "\x00" in lookup or (
+            self.lookup_field == "pk" and not (lookup.isascii() and lookup.isdigit())
+        ):
+            raise exceptions.NotFound()
+        obj = super().get_object()
+        self._shown_objects = [obj]
+        return obj
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        self._shown_objects = page or []
+        return page
+
+    # Writes: validate with the write serializer, answer with the detail form.
+
+    def _respond_with_detail(self, instance, status_code):
+        instance = self.get_queryset().get(pk=instance.pk)
+        serializer = self.detail_serializer_class(
+            instance, context=self.get_serializer_context()
+        )
+        self.prune(serializer)
+        return Response(serializer.data, status=status_code)
+
+    def _save(self, serializer):
+        try:
+            with transaction.atomic():
+                return serializer.save()
+        except IntegrityError as error:
+            raise exceptions.ValidationError(
+                [_("This change conflicts with existing data.")]
+            ) from error
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        instance = self._save(serializer)
+        return self._respond_with_detail(instance, status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        serializer = self.get_serializer(
+            self.get_object(), data=request.data, partial=partial
+        )
+        serializer.is_valid(raise_exception=True)
+        instance = self._save(serializer)
+        return self._respond_with_detail(instance, status.HTTP_200_OK)
+
+    def perform_destroy(self, instance):
+        with transaction.atomic():
+            instance.delete()
+
+    # Conditional GET.
+
+    def get_last_modified(self, objects):
+        """The newest modification among the shown objects, if they record one."""
+        return None
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method not in ("GET", "HEAD") or response.status_code != 200:
+            return response
+        patch_vary_headers(response, ("Authorization", "Accept-Language"))
+        response.render()
+        digest = hashlib.sha256(response["Content-Type"].encode())
+        digest.update(response.content)
+        etag = f'W/"{digest.hexdigest()[:32]}"'
+        response["ETag"] = etag
+        response["Cache-Control"] = "no-cache"
+        last_modified = self.get_last_modified(self._shown_objects)
+        timestamp = None
+        if last_modified is not None:
+            response["Last-Modified"] = http_date(int(last_modified.timestamp()))
+            if self.action == "retrieve":
+                timestamp = int(last_modified.timestamp())
+            else:
+                # A list's date cannot prove it unchanged (see the class
+                # docstring), so ConditionalGetMiddleware must not judge it by
+                # If-Modified-Since either; If-None-Match still applies.
+                request._request.META.pop("HTTP_IF_MODIFIED_SINCE", None)
+        return get_conditional_response(
+            request, etag=etag, last_modified=timestamp, response=response
+        )
+
+
+def _shape_parameters(serializer_class):
+    """OpenAPI parameters for ``fields`` and (where it applies) ``expand``."""
+    parameters = [
+        OpenApiParameter(
+            "fields",
+            {"type": "array", "items": {"enum": list(serializer_class.Meta.fields)}},
+            style="form",
+            explode=False,
+            description=_(
+                "Comma-separated fields to return (default: all but the "
+                "expandable ones). Naming an expandable field expands it."
+            ),
+        )
+    ]
+    if serializer_class.Meta.expandable:
+        parameters.append(
+            OpenApiParameter(
+                "expand",
+                {
+                    "type": "array",
+                    "items": {"enum": list(serializer_class.Meta.expandable)},
+                },
+                style="form",
+                explode=False,
+                description=_("Comma-separated related objects to embed."),
+            )
+        )
+    return parameters
+
+
+def _documented(list_serializer, detail_serializer):
+    return extend_schema_view(
+        list=extend_schema(parameters=_shape_parameters(list_serializer)),
+        retrieve=extend_schema(parameters=_shape_parameters(detail_serializer)),
+        create=extend_schema(responses={201: detail_serializer}),
+        update=extend_schema(responses={200: detail_serializer}),
+        partial_update=extend_schema(responses={200: detail_serializer}),
+    )
+
+
+@_documented(serializers.ArticleListSerializer, serializers.ArticleDetailSerializer)
+class ArticleViewSet(NewsroomViewSet):
+    """Articles: published ones for everybody, drafts and scheduled for editors."""
+
+    list_serializer_class = serializers.ArticleListSerializer
+    detail_serializer_class = serializers.ArticleDetailSerializer
+    write_serializer_class = serializers.ArticleWriteSerializer
+    filterset_class = filters.ArticleFilter
+    ordering_fields = ["published_at", "updated_at", "title", "id"]
+    ordering = ["-published_at", "-id"]
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        queryset = visible_articles(self.request).with_related()
+        if self.shows("people"):
+            queryset = queryset.prefetch_related(
+                Prefetch(
+                    "person_mentions",
+                    queryset=PersonMention.objects.select_related("person"),
+                )
+            )
+        if self.shows("organizations"):
+            queryset = queryset.prefetch_related(
+                Prefetch(
+                    "organization_mentions",
+                    queryset=OrganizationMention.objects.select_related("organization"),
+                )
+            )
+        if self.shows("credits"):
+            queryset = queryset.prefetch_related(
+                Prefetch(
+                    "credits", queryset=Credit.objects.select_related("organization")
+                )
+            )
+        if self.shows("photos"):
+            queryset = queryset.prefetch_related("photos")
+        if self.shows("directives"):
+            # An article's directives are visible exactly when the article is.
+            queryset = queryset.prefetch_related(
+                Prefetch("directives", queryset=Directive.objects.with_related())
+            )
+        return queryset
+
+    def get_last_modified(self, objects):
+        # published_at too: a scheduled article goes live without being saved.
+        return max(
+            (max(a.updated_at, a.published_at or a.updated_at) for a in objects),
+            default=None,
+        )
+
+
+@_documented(serializers.DirectiveSerializer, serializers.DirectiveSerializer)
+class DirectiveViewSet(NewsroomViewSet):
+    """Directives, with issuer, position held and addressees."""
+
+    list_serializer_class = serializers.DirectiveSerializer
+    detail_serializer_class = serializers.DirectiveSerializer
+    write_serializer_class = serializers.DirectiveWriteSerializer
+    filterset_class = filters.DirectiveFilter
+    ordering_fields = ["published_at", "set_number", "ordinal", "id"]
+
+    def get_queryset(self):
+        return (
+            Directive.objects.filter(article__in=visible_articles(self.request))
+            .with_related()
+            .annotate(published_at=F("article__published_at"))
+        )
+
+    def get_last_modified(self, objects):
+        return ArticleViewSet.get_last_modified(self, [d.article for d in objects])
+
+
+def _positions(request):
+    return Position.objects.select_related("person", "organization").prefetch_related(
+        Prefetch("reported_in", queryset=visible_articles(request))
+    )
+
+
+def _mentions(model, request):
+    return model.objects.filter(article__in=visible_articles(request)).select_related(
+        "article"
+    )
+
+
+@_documented(serializers.PersonListSerializer, serializers.PersonDetailSerializer)
+class PersonViewSet(NewsroomViewSet):
+    """People, with their aliases and positions and the articles naming them."""
+
+    list_serializer_class = serializers.PersonListSerializer
+    detail_serializer_class = serializers.PersonDetailSerializer
+    write_serializer_class = serializers.PersonWriteSerializer
+    filterset_class = filters.PersonFilter
+    ordering_fields = ["name", "id"]
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        queryset = Person.objects.prefetch_related("aliases")
+        if self.shows("positions"):
+            queryset = queryset.prefetch_related(
+                Prefetch("positions", queryset=_positions(self.request))
+            )
+        if self.shows("mentions"):
+            queryset = queryset.prefetch_related(
+                Prefetch("mentions", queryset=_mentions(PersonMention, self.request))
+            )
+        return queryset
+
+
+@_documented(
+    serializers.OrganizationListSerializer, serializers.OrganizationDetailSerializer
+)
+class OrganizationViewSet(NewsroomViewSet):
+    """Organizations, with aliases, parent and children, titles held there and
+    the articles naming them."""
+
+    list_serializer_class = serializers.OrganizationListSerializer
+    detail_serializer_class = serializers.OrganizationDetailSerializer
+    write_serializer_class = serializers.OrganizationWriteSerializer
+    filterset_class = filters.OrganizationFilter
+    ordering_fields = ["name", "kind", "id"]
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        queryset = Organization.objects.select_related("parent").prefetch_related(
+            "aliases"
+        )
+        if self.shows("children"):
+            queryset = queryset.prefetch_related(
+                Prefetch("children", queryset=Organization.objects.order_by("name"))
+            )
+        if self.shows("positions"):
+            queryset = queryset.prefetch_related(
+                Prefetch("positions", queryset=_positions(self.request))
+            )
+        if self.shows("mentions"):
+            queryset = queryset.prefetch_related(
+                Prefetch(
+                    "mentions", queryset=_mentions(OrganizationMention, self.request)
+                )
+            )
+        return queryset
+
+
+@_documented(serializers.PositionSerializer, serializers.PositionSerializer)
+class PositionViewSet(NewsroomViewSet):
+    """Titles people hold at organizations."""
+
+    list_serializer_class = serializers.PositionSerializer
+    detail_serializer_class = serializers.PositionSerializer
+    write_serializer_class = serializers.PositionWriteSerializer
+    filterset_class = filters.PositionFilter
+    ordering_fields = ["title", "order", "start_date", "id"]
+
+    def get_queryset(self):
+        return _positions(self.request)
+
+
+@extend_schema(exclude=True)
+class NotFoundView(APIView):
+    """Anything else under /api/v1/ is a JSON 404, like every other API error."""
+
+    permission_classes = []
+    _ignore_model_permissions = True
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        raise exceptions.NotFound()
