@@ -123,6 +123,13 @@ class Organization(models.Model):
         related_name="children",
     )
     description = models.TextField(_("description"), blank=True)
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        help_text=_(
+            "Raised by one on every edit; a save made from an older version is refused."
+        ),
+    )
 
     objects = OrganizationQuerySet.as_manager()
 
@@ -197,6 +204,13 @@ class Person(models.Model):
     name = models.CharField(_("name"), max_length=100, db_index=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
     description = models.TextField(_("description"), blank=True)
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        help_text=_(
+            "Raised by one on every edit; a save made from an older version is refused."
+        ),
+    )
 
     objects = PersonQuerySet.as_manager()
 
@@ -555,6 +569,13 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        help_text=_(
+            "Raised by one on every edit; a save made from an older version is refused."
+        ),
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -563,6 +584,7 @@ class Article(models.Model):
         verbose_name_plural = _("articles")
         ordering = ["-published_at", "-pk"]
         get_latest_by = "published_at"
+        permissions = [("publish_article", _("Can publish and unpublish articles"))]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(title=""), name="article_title_not_empty"
@@ -830,6 +852,13 @@ class Directive(models.Model):
     text = models.TextField(_("text"), help_text=_("Verbatim from the article body."))
     summary = models.CharField(
         _("summary"), max_length=300, blank=True, help_text=_("Its first clause.")
+    )
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        help_text=_(
+            "Raised by one on every edit; a save made from an older version is refused."
+        ),
     )
 
     objects = DirectiveQuerySet.as_manager()
