@@ -94,17 +94,6 @@ def directive_page_url(directive):
     return f"{article_page_url(directive.article)}#directive-{directive.pk}"
 
 
-def can_publish(user):
-    return user.has_perm(services.PUBLISH_PERMISSION)
-
-
-def can_edit_article(user, article):
-    """Editors (编辑) change drafts; once public or scheduled, only 主编 may."""
-    return (
-        article is None or article.status == Article.Status.DRAFT or can_publish(user)
-    )
-
-
 # Optimistic locking ---------------------------------------------------------
 
 
@@ -283,7 +272,7 @@ class ArticlePartPermissions:
 
     def _article_editable(self, request, obj):
         article = obj if obj is None or isinstance(obj, Article) else obj.article
-        return can_edit_article(request.user, article)
+        return services.can_edit_article(request.user, article)
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
@@ -545,22 +534,20 @@ class ArticleAdmin(VersionedAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if not can_publish(request.user):
+        if not services.can_publish(request.user):
             fields += ["status", "published_at"]
         return fields
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and can_edit_article(
-            request.user, obj
-        )
+        allowed = super().has_change_permission(request, obj)
+        return allowed and services.can_edit_article(request.user, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and can_edit_article(
-            request.user, obj
-        )
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and services.can_edit_article(request.user, obj)
 
     def has_publish_permission(self, request):
-        return can_publish(request.user)
+        return services.can_publish(request.user)
 
     @admin.display(description=_("state"), ordering="status")
     def state(self, article):
@@ -660,7 +647,7 @@ class ArticleChoiceLimits:
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if db_field.name == "article" and not can_publish(request.user):
+        if db_field.name == "article" and not services.can_publish(request.user):
             field.queryset = field.queryset.filter(status=Article.Status.DRAFT)
             field.error_messages["invalid_choice"] = _(
                 "Only a chief editor may change an article that is no longer a draft."

@@ -138,8 +138,24 @@ def object_record_initial_version(*, instance):
         reversion.set_comment(_("Initial version, recorded before the first change."))
 
 
+def can_publish(user):
+    """Whether ``user`` may publish, schedule and unpublish articles (主编)."""
+    return user.has_perm(PUBLISH_PERMISSION)
+
+
+def can_edit_article(user, article):
+    """Editors (编辑) change drafts; once public or scheduled, only 主编 may.
+
+    The same rule covers everything that belongs to the article (its directives,
+    mentions, photos, credits), in the admin and the API alike.
+    """
+    return (
+        article is None or article.status == Article.Status.DRAFT or can_publish(user)
+    )
+
+
 def _require_publish_permission(user):
-    if user is not None and not user.has_perm(PUBLISH_PERMISSION):
+    if user is not None and not can_publish(user):
         raise PermissionDenied(_("You do not have permission to publish articles."))
 
 

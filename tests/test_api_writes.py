@@ -48,7 +48,9 @@ def test_writes_need_the_model_permission(api, newsroom):
 
 
 def test_token_authentication_creates_an_article(api, newsroom):
-    token = Token.objects.create(user=user_with("add_article", "view_article"))
+    token = Token.objects.create(
+        user=user_with("add_article", "view_article", "publish_article")
+    )
     api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     response = api.post("/api/v1/articles/", NEW_ARTICLE)
     assert response.status_code == 201, response.content
@@ -70,10 +72,10 @@ def test_an_invalid_token_is_401(api, newsroom):
 
 
 def test_session_authentication_updates_an_article(api, newsroom):
-    api.force_login(user_with("change_article"))
-    response = api.patch(
-        "/api/v1/articles/bjast-2025-work-conference/", {"lede": "新的导语。"}
-    )
+    api.force_login(user_with("change_article", "publish_article"))
+    url = "/api/v1/articles/bjast-2025-work-conference/"
+    version = api.get(url).json()["version"]
+    response = api.patch(url, {"lede": "新的导语。", "version": version})
     assert response.status_code == 200, response.content
     assert response.json()["lede"] == "新的导语。"
     newsroom.conference.refresh_from_db()
@@ -93,6 +95,7 @@ def writer(api, newsroom):
             "delete_organization",
             "add_position",
             "add_person",
+            "publish_article",
         )
     )
     return api

@@ -19,6 +19,14 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
+class StaleVersion(exceptions.APIException):
+    """The client edited a version of the object that is no longer current."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("Someone else changed this object after you read it.")
+    default_code = "stale_version"
+
+
 def exception_handler(exc, context):
     if isinstance(exc, ProtectedError | RestrictedError):
         exc = Conflict()

@@ -192,6 +192,7 @@ class DirectiveSerializer(ReadSerializer):
             "kind",
             "text",
             "summary",
+            "version",
         ]
         expandable = ()
 
@@ -271,6 +272,7 @@ class ArticleDetailSerializer(ArticleListSerializer):
             "event_date",
             "event_place",
             "created_at",
+            "version",
             *ArticleListSerializer.Meta.fields[12:],
         ]
         expandable = ("directives",)
@@ -305,6 +307,7 @@ class PersonDetailSerializer(PersonListSerializer):
         fields = [
             *PersonListSerializer.Meta.fields[:6],
             "description",
+            "version",
             *PersonListSerializer.Meta.fields[6:],
         ]
         expandable = ()
@@ -344,6 +347,7 @@ class OrganizationDetailSerializer(OrganizationListSerializer):
         fields = [
             *OrganizationListSerializer.Meta.fields[:8],
             "description",
+            "version",
             *OrganizationListSerializer.Meta.fields[8:],
         ]
         expandable = ()
@@ -377,7 +381,23 @@ def _slug_field(queryset, **kwargs):
     return serializers.SlugRelatedField(slug_field="slug", queryset=queryset, **kwargs)
 
 
-class ArticleWriteSerializer(ModelCleanMixin, serializers.ModelSerializer):
+class VersionedWriteMixin(serializers.Serializer):
+    """The version the client read, required to update (optimistic locking)."""
+
+    version = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        write_only=True,
+        help_text=_(
+            "Required when updating: the `version` of the object as you read it. "
+            "If someone changed it since, the update is refused with 409."
+        ),
+    )
+
+
+class ArticleWriteSerializer(
+    VersionedWriteMixin, ModelCleanMixin, serializers.ModelSerializer
+):
     section = _slug_field(Section.objects.all(), allow_null=True, required=False)
     publisher = _slug_field(Organization.objects.all(), allow_null=True, required=False)
     event_place = _slug_field(
@@ -400,6 +420,7 @@ class ArticleWriteSerializer(ModelCleanMixin, serializers.ModelSerializer):
             "event_date",
             "event_place",
             "tags",
+            "version",
         ]
 
     def validate(self, attrs):
@@ -414,7 +435,9 @@ class ArticleWriteSerializer(ModelCleanMixin, serializers.ModelSerializer):
         return super().validate(attrs)
 
 
-class DirectiveWriteSerializer(ModelCleanMixin, serializers.ModelSerializer):
+class DirectiveWriteSerializer(
+    VersionedWriteMixin, ModelCleanMixin, serializers.ModelSerializer
+):
     article = _slug_field(Article.objects.all())
     issuer = _slug_field(Person.objects.all())
     position = serializers.PrimaryKeyRelatedField(
@@ -435,6 +458,7 @@ class DirectiveWriteSerializer(ModelCleanMixin, serializers.ModelSerializer):
             "kind",
             "text",
             "summary",
+            "version",
         ]
         extra_kwargs = {"set_number": {"min_value": 1}, "ordinal": {"min_value": 1}}
 
@@ -448,18 +472,22 @@ class DirectiveWriteSerializer(ModelCleanMixin, serializers.ModelSerializer):
         return super().validate(attrs)
 
 
-class PersonWriteSerializer(ModelCleanMixin, serializers.ModelSerializer):
+class PersonWriteSerializer(
+    VersionedWriteMixin, ModelCleanMixin, serializers.ModelSerializer
+):
     class Meta:
         model = Person
-        fields = ["name", "slug", "description"]
+        fields = ["name", "slug", "description", "version"]
 
 
-class OrganizationWriteSerializer(ModelCleanMixin, serializers.ModelSerializer):
+class OrganizationWriteSerializer(
+    VersionedWriteMixin, ModelCleanMixin, serializers.ModelSerializer
+):
     parent = _slug_field(Organization.objects.all(), allow_null=True, required=False)
 
     class Meta:
         model = Organization
-        fields = ["name", "slug", "kind", "parent", "description"]
+        fields = ["name", "slug", "kind", "parent", "description", "version"]
 
     def validate(self, attrs):
         parent = attrs.get("parent")

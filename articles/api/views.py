@@ -7,6 +7,7 @@ of queries whatever the page size, with or without ``expand``.
 
 import hashlib
 
+import reversion
 from django.db import IntegrityError, transaction
 from django.db.models import F, Prefetch
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -18,6 +19,7 @@ from rest_framework import exceptions, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from articles import services
 from articles.models import (
     Article,
     Credit,
@@ -30,6 +32,7 @@ from articles.models import (
 )
 
 from . import filters, serializers
+from .exceptions import StaleVersion
 
 # Whoever may view or change articles in the admin may also see unpublished ones.
 UNPUBLISHED_PERMISSIONS = ("articles.view_article", "articles.change_article")
@@ -191,10 +194,42 @@ class NewsroomViewSet(viewsets.ModelViewSet):
         self.prune(serializer)
         return Response(serializer.data, status=status_code)
 
-    def _save(self, serializer):
+    def check_write_rights(self, *, instance, attrs):
+        """Refuse a write the model permission allows but the workflow does not.
+
+        ``instance`` is None for a create; ``attrs`` are the validated fields
+        (empty for a delete). Resources whose writes touch an article apply the
+        editing rule of ``services.can_edit_article``.
+        """
+
+    def _save(self, serializer, *, comment):
+        """Save in one transaction, as one revision naming the user.
+
+        An update of a versioned object must carry the ``version`` the client
+        read; ``services.object_claim_version`` refuses it (409) if someone
+        changed the object since, so no update overwrites another unseen.
+        """
+        instance = serializer.instance
+        expected_version = serializer.validated_data.pop("version", None)
+        versioned = hasattr(serializer.Meta.model, "version")
+        if instance is not None and versioned:
+            if expected_version is None:
+                raise exceptions.ValidationError(
+                    {"version": [_("Send the version of the object you read.")]}
+                )
+            services.object_record_initial_version(instance=instance)
         try:
-            with transaction.atomic():
-                return serializer.save()
+            with transaction.atomic(), reversion.create_revision():
+                if instance is not None and versioned:
+                    services.object_claim_version(
+                        instance=instance, expected_version=expected_version
+                    )
+                saved = serializer.save()
+                reversion.set_user(self.request.user)
+                reversion.set_comment(comment)
+                return saved
+        except services.StaleVersionError as error:
+            raise StaleVersion(str(error)) from error
         except IntegrityError as error:
             raise exceptions.ValidationError(
                 [_("This change conflicts with existing data.")]
@@ -203,7 +238,8 @@ class NewsroomViewSet(viewsets.ModelViewSet):
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        instance = self._save(serializer)
+        self.check_write_rights(instance=None, attrs=serializer.validated_data)
+        instance = self._save(serializer, comment=_("Created through the API."))
         return self._respond_with_detail(instance, status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
@@ -212,10 +248,15 @@ class NewsroomViewSet(viewsets.ModelViewSet):
             self.get_object(), data=request.data, partial=partial
         )
         serializer.is_valid(raise_exception=True)
-        instance = self._save(serializer)
+        self.check_write_rights(
+            instance=serializer.instance, attrs=serializer.validated_data
+        )
+        instance = self._save(serializer, comment=_("Changed through the API."))
         return self._respond_with_detail(instance, status.HTTP_200_OK)
 
     def perform_destroy(self, instance):
+        self.check_write_rights(instance=instance, attrs={})
+        services.object_record_initial_version(instance=instance)
         with transaction.atomic():
             instance.delete()
 
@@ -335,6 +376,24 @@ class ArticleViewSet(NewsroomViewSet):
             )
         return queryset
 
+    def check_write_rights(self, *, instance, attrs):
+        user = self.request.user
+        if not services.can_edit_article(user, instance):
+            raise exceptions.PermissionDenied(
+                _("Only chief editors may change a published or scheduled article.")
+            )
+        status_after = attrs.get("status", getattr(instance, "status", None))
+        date_after = attrs.get("published_at", getattr(instance, "published_at", None))
+        publishing = status_after == Article.Status.PUBLISHED and (
+            instance is None
+            or instance.status != Article.Status.PUBLISHED
+            or date_after != instance.published_at
+        )
+        if publishing and not services.can_publish(user):
+            raise exceptions.PermissionDenied(
+                _("You do not have permission to publish articles.")
+            )
+
     def get_last_modified(self, objects):
         # published_at too: a scheduled article goes live without being saved.
         return max(
@@ -359,6 +418,17 @@ class DirectiveViewSet(NewsroomViewSet):
             .with_related()
             .annotate(published_at=F("article__published_at"))
         )
+
+    def check_write_rights(self, *, instance, attrs):
+        articles = {getattr(instance, "article", None), attrs.get("article")}
+        for article in articles - {None}:
+            if not services.can_edit_article(self.request.user, article):
+                raise exceptions.PermissionDenied(
+                    _(
+                        "Only chief editors may change the directives of a "
+                        "published or scheduled article."
+                    )
+                )
 
     def get_last_modified(self, objects):
         return ArticleViewSet.get_last_modified(self, [d.article for d in objects])
