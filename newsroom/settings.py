@@ -138,6 +138,17 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
+# A shared cache (API throttling counts, and anything else cached) when several
+# worker processes serve the site; each process keeps its own without REDIS_URL.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),
+        }
+    }
+
 # Production is served over HTTPS; each switch can be turned off from the environment
 # (for instance behind a proxy that already redirects).
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)

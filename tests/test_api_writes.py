@@ -1,5 +1,7 @@
 """Writes: authentication, model permissions, validation, integrity."""
 
+import itertools
+
 import pytest
 from django.contrib.auth.models import Permission, User
 from rest_framework.authtoken.models import Token
@@ -11,8 +13,11 @@ pytest_plugins = ["tests.test_api_support"]
 pytestmark = pytest.mark.django_db
 
 
+_user_numbers = itertools.count(1)
+
+
 def user_with(*codenames):
-    user = User.objects.create_user("writer-" + "-".join(codenames or ("none",)))
+    user = User.objects.create_user(f"writer-{next(_user_numbers)}")
     user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
     return user
 

@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import uuid
 from io import StringIO
 from pathlib import Path
 
@@ -119,3 +120,40 @@ def test_ensure_admin_refuses_outside_development(settings):
     with pytest.raises(CommandError):
         call_command("ensure_admin")
     assert not get_user_model().objects.exists()
+
+
+def test_redis_url_selects_a_shared_cache():
+    result = run_settings(
+        "from django.conf import settings as s; c = s.CACHES['default']; "
+        "print(c['BACKEND'], c['LOCATION'])",
+        DEBUG="1",
+        REDIS_URL="redis://cache.example:6379/2",
+    )
+    assert result.stdout.split() == [
+        "django.core.cache.backends.redis.RedisCache",
+        "redis://cache.example:6379/2",
+    ]
+
+
+@pytest.mark.skipif(
+    not os.environ.get("REDIS_URL"),
+    reason="needs Redis: set REDIS_URL=redis://127.0.0.1:6379/1 to run it",
+)
+def test_throttling_counts_are_shared_between_processes():
+    """Two worker processes draw on one anonymous-client budget through Redis."""
+    env = {
+        "DEBUG": "1",
+        "REDIS_URL": os.environ["REDIS_URL"],
+        "CACHE_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        "API_THROTTLE_ANON": "2/minute",
+        "ALLOWED_HOSTS": "testserver",
+    }
+    request_schema = (
+        "from django.test import Client; "
+        "print([Client().get('/api/schema/', REMOTE_ADDR='203.0.113.9').status_code "
+        "for _ in range({n})])"
+    )
+    first = run_settings(request_schema.format(n=2), **env)
+    assert first.stdout.strip() == "[200, 200]", first.stderr
+    second = run_settings(request_schema.format(n=1), **env)
+    assert second.stdout.strip() == "[429]", second.stderr
