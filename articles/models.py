@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import Case, Exists, Max, OuterRef, Q, Value, When
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.db.models.functions import Length, Lower, Now, Replace
 from django.urls import reverse
 from django.utils import timezone
@@ -482,22 +482,6 @@ class ArticleQuerySet(models.QuerySet):
         return queryset.annotate(
             search_title_hits=title_hits, search_occurrences=occurrences
         ).order_by("-search_title_hits", "-search_occurrences", "-published_at", "-pk")
-
-    def content_changed_at(self):
-        """The latest moment at which any public page may have changed.
-
-        The newest edit of any article (an edit that unpublishes one counts too)
-        or the newest moment a published article went live (scheduled ones go live
-        without an edit). Pages use it for ``Last-Modified``.
-        """
-        moments = self.aggregate(
-            edited=Max("updated_at"),
-            went_live=Max(
-                "published_at",
-                filter=Q(pk__in=Article.objects.published().values("pk")),
-            ),
-        )
-        return max((m for m in moments.values() if m is not None), default=None)
 
 
 class Article(models.Model):

@@ -1,8 +1,8 @@
 """The public site: pages over ``Article.objects.published()`` and what it names.
 
 Every page runs a fixed number of queries whatever its list lengths; list pages
-paginate. Conditional GET is wired in ``urls.py`` (``Last-Modified``) and by
-``ConditionalGetMiddleware`` (an ``ETag`` of the rendered page).
+paginate. Conditional GET is ``ConditionalGetMiddleware``'s ``ETag`` of the
+rendered page (see ``urls.py``).
 """
 
 import json
@@ -33,11 +33,6 @@ DESCRIPTION_LENGTH = 120
 
 # JSON inside <script> must not be able to close the element (as json_script does).
 JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
-
-
-def site_last_modified(request, *args, **kwargs):
-    """``Last-Modified`` of every public page (see ``content_changed_at``)."""
-    return Article.objects.content_changed_at()
 
 
 def describe(article):

@@ -69,4 +69,4 @@ def test_sitemap_queries_do_not_grow(client, site):
     for _ in range(5):
         factories.PersonMentionFactory(article=site.later)
         factories.OrganizationMentionFactory(article=site.later)
-    assert count() == small == 7  # Last-Modified, then a count and a page per sitemap
+    assert count() == small == 6  # a count and a page per model sitemap

@@ -11,7 +11,6 @@ import reversion
 from django.db import IntegrityError, transaction
 from django.db.models import F, Prefetch
 from django.utils.cache import get_conditional_response, patch_vary_headers
-from django.utils.http import http_date
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -69,10 +68,9 @@ class NewsroomViewSet(viewsets.ModelViewSet):
       not silently return everything).
     * ``fields`` picks fields; ``expand`` embeds related objects.
     * GET responses carry an ``ETag`` (a hash of the body) and answer a matching
-      ``If-None-Match`` with 304. Article-based resources add ``Last-Modified``;
-      detail responses also answer ``If-Modified-Since`` with 304. Lists do not:
-      an article leaving a list (unpublished, deleted) moves no timestamp that
-      remains in it, so only the ETag can prove a list unchanged.
+      ``If-None-Match`` with 304. No ``Last-Modified`` is offered: directives,
+      people and positions record no time of change, and an article leaving a
+      list moves no date, so only the body's hash can prove a response unchanged.
     * Writes run in a transaction; integrity and protected-delete errors are
       400/409, never 500.
     """
@@ -88,7 +86,6 @@ class NewsroomViewSet(viewsets.ModelViewSet):
 
     visible_fields = None  # None: every field (as in the OpenAPI schema)
     expanded = frozenset()
-    _shown_objects = ()
 
     # Request checks and shaping.
 
@@ -175,14 +172,7 @@ class NewsroomViewSet(viewsets.ModelViewSet):
             self.lookup_field == "pk" and not (lookup.isascii() and lookup.isdigit())
         ):
             raise exceptions.NotFound()
-        obj = super().get_object()
-        self._shown_objects = [obj]
-        return obj
-
-    def paginate_queryset(self, queryset):
-        page = super().paginate_queryset(queryset)
-        self._shown_objects = page or []
-        return page
+        return super().get_object()
 
     # Writes: validate with the write serializer, answer with the detail form.
 
@@ -262,10 +252,6 @@ class NewsroomViewSet(viewsets.ModelViewSet):
 
     # Conditional GET.
 
-    def get_last_modified(self, objects):
-        """The newest modification among the shown objects, if they record one."""
-        return None
-
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if request.method not in ("GET", "HEAD") or response.status_code != 200:
@@ -277,20 +263,7 @@ class NewsroomViewSet(viewsets.ModelViewSet):
         etag = f'W/"{digest.hexdigest()[:32]}"'
         response["ETag"] = etag
         response["Cache-Control"] = "no-cache"
-        last_modified = self.get_last_modified(self._shown_objects)
-        timestamp = None
-        if last_modified is not None:
-            response["Last-Modified"] = http_date(int(last_modified.timestamp()))
-            if self.action == "retrieve":
-                timestamp = int(last_modified.timestamp())
-            else:
-                # A list's date cannot prove it unchanged (see the class
-                # docstring), so ConditionalGetMiddleware must not judge it by
-                # If-Modified-Since either; If-None-Match still applies.
-                request._request.META.pop("HTTP_IF_MODIFIED_SINCE", None)
-        return get_conditional_response(
-            request, etag=etag, last_modified=timestamp, response=response
-        )
+        return get_conditional_response(request, etag=etag, response=response)
 
 
 def _shape_parameters(serializer_class):
@@ -394,13 +367,6 @@ class ArticleViewSet(NewsroomViewSet):
                 _("You do not have permission to publish articles.")
             )
 
-    def get_last_modified(self, objects):
-        # published_at too: a scheduled article goes live without being saved.
-        return max(
-            (max(a.updated_at, a.published_at or a.updated_at) for a in objects),
-            default=None,
-        )
-
 
 @_documented(serializers.DirectiveSerializer, serializers.DirectiveSerializer)
 class DirectiveViewSet(NewsroomViewSet):
@@ -429,9 +395,6 @@ class DirectiveViewSet(NewsroomViewSet):
                         "published or scheduled article."
                     )
                 )
-
-    def get_last_modified(self, objects):
-        return ArticleViewSet.get_last_modified(self, [d.article for d in objects])
 
 
 def _positions(request):
