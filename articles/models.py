@@ -199,6 +199,18 @@ class PersonQuerySet(models.QuerySet):
             | Exists(Directive.objects.published().filter(issuer=OuterRef("pk")))
         )
 
+    def public(self):
+        """People the public may see: named in published material, or holding a
+        public position (see ``PositionQuerySet.public``).
+
+        A person entered only for a draft (a scoop's new appointee) stays hidden
+        until the article is published.
+        """
+        return self.filter(
+            Q(pk__in=self.model.objects.in_published_articles().values("pk"))
+            | Exists(Position.objects.public().filter(person=OuterRef("pk")))
+        )
+
 
 class Person(models.Model):
     name = models.CharField(_("name"), max_length=100, db_index=True)
@@ -259,6 +271,14 @@ class PersonAlias(models.Model):
 
 
 class PositionQuerySet(models.QuerySet):
+    def public(self):
+        """Positions the public may see: reference entries (reported in no
+        article) and those reported in a published one, not those known only
+        from a draft or a scheduled article."""
+        return self.filter(
+            Q(reported_in__isnull=True) | Q(reported_in__in=Article.objects.published())
+        )
+
     def current(self, on=None):
         on = on or timezone.localdate()
         return self.filter(
@@ -372,8 +392,9 @@ def search_terms(query):
         return []
     variants = {word: [word] for word in words}
     entities = {word: [] for word in words}
-    for model in (Organization, Person):
-        matching = model.objects.filter(Q(name__in=words) | Q(aliases__name__in=words))
+    for candidates in (Organization.objects.all(), Person.objects.public()):
+        model = candidates.model
+        matching = candidates.filter(Q(name__in=words) | Q(aliases__name__in=words))
         names, records = {}, {}
         for pk, name, slug, alias in model.objects.filter(
             pk__in=matching.values("pk")

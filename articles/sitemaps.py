@@ -1,4 +1,4 @@
-"""sitemap.xml: published articles, and the organizations and people they name."""
+"""sitemap.xml: published articles, the organizations they name, public people."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
@@ -30,7 +30,7 @@ class PersonSitemap(Sitemap):
     priority = 0.5
 
     def items(self):
-        return Person.objects.in_published_articles().only("slug")
+        return Person.objects.public().only("slug")
 
 
 class PageSitemap(Sitemap):

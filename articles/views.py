@@ -176,9 +176,9 @@ class OrganizationDetailView(DetailView):
         context.update(
             aliases=organization.aliases.all(),
             children=organization.children.all(),
-            positions=organization.positions.select_related("person").order_by(
-                "order", "person__name", "pk"
-            ),
+            positions=organization.positions.public()
+            .select_related("person")
+            .order_by("order", "person__name", "pk"),
             directives=directive_order(
                 Directive.objects.published().addressed_to(organization).with_related()
             ),
@@ -203,14 +203,17 @@ class PersonDetailView(DetailView):
     model = Person
     context_object_name = "person"
 
+    def get_queryset(self):
+        return Person.objects.public()
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         person = self.object
         context.update(
             aliases=person.aliases.all(),
-            positions=Position.objects.filter(person=person).select_related(
-                "organization"
-            ),
+            positions=Position.objects.public()
+            .filter(person=person)
+            .select_related("organization"),
             directives=directive_order(
                 Directive.objects.published().by_issuer(person).with_related()
             ),

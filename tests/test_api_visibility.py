@@ -9,7 +9,10 @@ import json
 
 import pytest
 from django.contrib.auth.models import Permission, User
+from django.utils import timezone
 
+from articles.models import Article
+from tests import factories
 from tests.test_api_support import HIDDEN_MARKERS
 
 pytest_plugins = ["tests.test_api_support"]
@@ -100,8 +103,7 @@ def probe(api, newsroom):
         get(f"/api/v1/people/{person}/")
     for organization in ("bjast", "beijing-government", "bjast-env"):
         get(f"/api/v1/organizations/{organization}/")
-    for position in newsroom.hidden_positions + [newsroom.wu_president]:
-        get(f"/api/v1/positions/{position.pk}/")
+    get(f"/api/v1/positions/{newsroom.wu_president.pk}/")
     for directive in newsroom.wu_directives:
         get(f"/api/v1/directives/{directive.pk}/")
     return responses
@@ -138,14 +140,40 @@ def test_anonymous_clients_never_see_a_draft_or_scheduled_article(api, newsroom)
     assert [m["article"]["slug"] for m in wu["mentions"]] == [
         "bjast-2025-work-conference"
     ]
-    adviser = next(p for p in wu["positions"] if p["title"] == "顾问")
-    assert adviser["reported_in"] is None
     bjast = responses[("/api/v1/organizations/bjast/", "{}")].json()
     assert [m["article"]["slug"] for m in bjast["mentions"]] == [
         "bjast-2025-work-conference"
     ]
-    # ...while the facts themselves (a person's titles) stay public.
-    assert "顾问" in json.dumps(wu, ensure_ascii=False)
+    # ...and so do titles known only from them: a draft's news is not public yet.
+    assert [p["title"] for p in wu["positions"]] == ["院长"]
+    assert count("/api/v1/positions/", title="顾问") == 0
+    for key, response in responses.items():
+        text = response.content.decode()
+        assert "顾问" not in text and "名誉院长" not in text, key
+
+
+def test_titles_known_only_from_hidden_articles_are_404(api, newsroom):
+    for position in newsroom.hidden_positions:
+        response = api.get(f"/api/v1/positions/{position.pk}/")
+        assert response.status_code == 404
+
+
+def test_a_person_known_only_from_a_draft_is_hidden_until_it_is_published(
+    api, newsroom
+):
+    appointee = factories.PersonFactory(name="新任局长", slug="new-appointee")
+    factories.PersonMentionFactory(article=newsroom.draft, person=appointee)
+    factories.PositionFactory(
+        person=appointee, title="局长", reported_in=newsroom.draft
+    )
+    assert api.get("/api/v1/people/new-appointee/").status_code == 404
+    assert "new-appointee" not in api.get("/api/v1/people/").content.decode()
+    assert api.get("/api/v1/people/", {"q": "新任"}).json()["count"] == 0
+
+    newsroom.draft.status = Article.Status.PUBLISHED
+    newsroom.draft.published_at = timezone.now()
+    newsroom.draft.save()
+    assert api.get("/api/v1/people/new-appointee/").status_code == 200
 
 
 @pytest.mark.parametrize(

@@ -444,6 +444,37 @@ def test_500_page_is_chinese_and_self_contained(rf):
     assert "服务器出错了" in page
 
 
+# People and titles known only from drafts -------------------------------------
+
+
+def test_a_person_known_only_from_a_draft_is_hidden_until_it_is_published(client, site):
+    appointee = factories.PersonFactory(name="新任局长", slug="new-appointee")
+    factories.PersonMentionFactory(article=site.draft, person=appointee)
+    factories.PositionFactory(
+        person=appointee,
+        organization=site.bjast,
+        title="新任副院长",
+        reported_in=site.draft,
+    )
+    assert client.get("/people/new-appointee/").status_code == 404
+    assert "新任副院长" not in text(client.get(site.bjast.get_absolute_url()))
+    search = text(client.get(reverse("articles:search"), {"q": "新任局长"}))
+    assert "new-appointee" not in search
+    assert "new-appointee" not in client.get("/sitemap.xml").content.decode()
+
+    site.draft.status = models.Article.Status.PUBLISHED
+    site.draft.published_at = timezone.now()
+    site.draft.save()
+    page = client.get("/people/new-appointee/")
+    assert page.status_code == 200 and "新任副院长" in text(page)
+
+
+def test_a_title_entered_without_an_article_is_public_reference_data(client, site):
+    position = factories.PositionFactory(organization=site.bjast, title="顾问")
+    assert client.get(position.person.get_absolute_url()).status_code == 200
+    assert "顾问" in text(client.get(site.bjast.get_absolute_url()))
+
+
 # Conditional GET -------------------------------------------------------------
 
 

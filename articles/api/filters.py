@@ -25,6 +25,8 @@ from articles.models import (
     Position,
 )
 
+from .visibility import visible_positions
+
 
 def _search_help(what):
     return _("Text search (substring match, Chinese welcome) in %(what)s.") % {
@@ -198,14 +200,12 @@ class PersonFilter(filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(pk__in=aliases))
 
     def filter_organization(self, queryset, name, value):
-        return queryset.filter(
-            pk__in=Position.objects.filter(organization__slug=value).values("person")
-        )
+        positions = visible_positions(self.request).filter(organization__slug=value)
+        return queryset.filter(pk__in=positions.values("person"))
 
     def filter_title(self, queryset, name, value):
-        return queryset.filter(
-            pk__in=Position.objects.filter(title__icontains=value).values("person")
-        )
+        positions = visible_positions(self.request).filter(title__icontains=value)
+        return queryset.filter(pk__in=positions.values("person"))
 
 
 class OrganizationFilter(filters.FilterSet):

@@ -1,6 +1,6 @@
 """ViewSets for /api/v1/: query shaping, visibility, response shaping, HTTP.
 
-Every viewset starts from the visible rows for the request (see ``visible_articles``)
+Every viewset starts from the rows the request may see (``visibility.py``)
 and prefetches only what the response will show, so each list runs a fixed number
 of queries whatever the page size, with or without ``expand``.
 """
@@ -25,33 +25,12 @@ from articles.models import (
     Directive,
     Organization,
     OrganizationMention,
-    Person,
     PersonMention,
-    Position,
 )
 
 from . import filters, serializers
 from .exceptions import StaleVersion
-
-# Whoever may view or change articles in the admin may also see unpublished ones.
-UNPUBLISHED_PERMISSIONS = ("articles.view_article", "articles.change_article")
-
-SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
-
-
-def can_see_unpublished(user):
-    return bool(
-        user
-        and user.is_authenticated
-        and any(user.has_perm(perm) for perm in UNPUBLISHED_PERMISSIONS)
-    )
-
-
-def visible_articles(request):
-    """The articles this request may see: published ones unless it is an editor's."""
-    if can_see_unpublished(getattr(request, "user", None)):
-        return Article.objects.all()
-    return Article.objects.published()
+from .visibility import visible_articles, visible_people, visible_positions
 
 
 def _csv(request, name):
@@ -398,8 +377,10 @@ class DirectiveViewSet(NewsroomViewSet):
 
 
 def _positions(request):
-    return Position.objects.select_related("person", "organization").prefetch_related(
-        Prefetch("reported_in", queryset=visible_articles(request))
+    return (
+        visible_positions(request)
+        .select_related("person", "organization")
+        .prefetch_related(Prefetch("reported_in", queryset=visible_articles(request)))
     )
 
 
@@ -421,7 +402,7 @@ class PersonViewSet(NewsroomViewSet):
     lookup_field = "slug"
 
     def get_queryset(self):
-        queryset = Person.objects.prefetch_related("aliases")
+        queryset = visible_people(self.request).prefetch_related("aliases")
         if self.shows("positions"):
             queryset = queryset.prefetch_related(
                 Prefetch("positions", queryset=_positions(self.request))
