@@ -31,6 +31,11 @@ from .models import (
 
 DESCRIPTION_LENGTH = 120
 
+# Person and organization pages show the newest of their articles and directives
+# (complete sets) and link to the full, paginated lists.
+RECENT_ARTICLES = 20
+RECENT_DIRECTIVE_ARTICLES = 10
+
 # JSON inside <script> must not be able to close the element (as json_script does).
 JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
@@ -39,6 +44,26 @@ def describe(article):
     """A plain-text summary for meta descriptions and feeds."""
     text = article.lede or next(iter(article.paragraphs), "") or article.title
     return Truncator(" ".join(text.split())).chars(DESCRIPTION_LENGTH)
+
+
+def recent(articles):
+    """The newest ``RECENT_ARTICLES`` of ``articles``, and whether there are more.
+
+    One query: a row beyond the limit tells that the list goes on.
+    """
+    rows = list(articles.order_by("-published_at", "-pk")[: RECENT_ARTICLES + 1])
+    return rows[:RECENT_ARTICLES], len(rows) > RECENT_ARTICLES
+
+
+def in_recent_articles(directives):
+    """``directives`` of the newest articles that carry any, whole sets only."""
+    newest = (
+        Article.objects.published()
+        .filter(Exists(directives.filter(article=OuterRef("pk"))))
+        .order_by("-published_at", "-pk")
+        .values("pk")[:RECENT_DIRECTIVE_ARTICLES]
+    )
+    return directives.filter(article__in=newest)
 
 
 def directive_order(queryset):
@@ -180,9 +205,18 @@ class OrganizationDetailView(DetailView):
             .select_related("person")
             .order_by("order", "person__name", "pk"),
             directives=directive_order(
-                Directive.objects.published().addressed_to(organization).with_related()
+                in_recent_articles(
+                    Directive.objects.published().addressed_to(organization)
+                ).with_related()
             ),
-            articles=Article.objects.published()
+            all_directives_url=_directive_index(addressee=organization.slug),
+            search_url=_search(organization.name),
+            description=organization.description
+            or _("%(name)s: people, directives and articles.")
+            % {"name": organization.name},
+        )
+        context["articles"], context["more_articles"] = recent(
+            Article.objects.published()
             .filter(
                 Q(publisher=organization)
                 | Exists(
@@ -191,10 +225,7 @@ class OrganizationDetailView(DetailView):
                     )
                 )
             )
-            .select_related("section__parent"),
-            description=organization.description
-            or _("%(name)s: people, directives and articles.")
-            % {"name": organization.name},
+            .select_related("section__parent")
         )
         return context
 
@@ -215,16 +246,30 @@ class PersonDetailView(DetailView):
             .filter(person=person)
             .select_related("organization"),
             directives=directive_order(
-                Directive.objects.published().by_issuer(person).with_related()
+                in_recent_articles(
+                    Directive.objects.published().by_issuer(person)
+                ).with_related()
             ),
-            articles=Article.objects.published()
-            .mentioning_person(person)
-            .select_related("section__parent"),
+            all_directives_url=_directive_index(issuer=person.slug),
+            search_url=_search(person.name),
             description=person.description
             or _("%(name)s: positions, directives issued and articles.")
             % {"name": person.name},
         )
+        context["articles"], context["more_articles"] = recent(
+            Article.objects.published()
+            .mentioning_person(person)
+            .select_related("section__parent")
+        )
         return context
+
+
+def _directive_index(**filters):
+    return f"{reverse('articles:directive-list')}?{urlencode(filters)}"
+
+
+def _search(query):
+    return f"{reverse('articles:search')}?{urlencode({'q': query})}"
 
 
 class DirectiveListView(ListView):

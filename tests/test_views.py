@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
 
-from articles import models
+from articles import models, views
 from tests import factories
 from tests.site_data import build_site
 
@@ -442,6 +442,56 @@ def test_500_page_is_chinese_and_self_contained(rf):
     page = response.content.decode()
     assert '<html lang="zh-CN">' in page
     assert "服务器出错了" in page
+
+
+# Long lists on person and organization pages ----------------------------------
+
+
+def test_person_and_organization_pages_show_the_newest_and_link_to_the_rest(
+    client, site, monkeypatch
+):
+    monkeypatch.setattr(views, "RECENT_ARTICLES", 2)
+    monkeypatch.setattr(views, "RECENT_DIRECTIVE_ARTICLES", 1)
+    newest = None
+    for day in (3, 2, 1):  # the loop's last article is the newest
+        newest = factories.ArticleFactory(
+            title=f"刘晖调研{day}",
+            published_at=timezone.now() - datetime.timedelta(days=day),
+        )
+        factories.PersonMentionFactory(article=newest, person=site.liu)
+        factories.OrganizationMentionFactory(article=newest, organization=site.bjast)
+        for ordinal in (1, 2):
+            factories.DirectiveFactory(
+                article=newest,
+                issuer=site.liu,
+                ordinal=ordinal,
+                text=f"要做好第{day}天的第{ordinal}项工作。",
+                addressees=[site.bjast],
+            )
+
+    person = client.get(site.liu.get_absolute_url())
+    assert [a.title for a in person.context["articles"]] == ["刘晖调研1", "刘晖调研2"]
+    assert person.context["more_articles"]
+    # The newest article's whole set, nothing older.
+    assert [d.text for d in person.context["directives"]] == [
+        "要做好第1天的第1项工作。",
+        "要做好第1天的第2项工作。",
+    ]
+    page = text(person)
+    assert "?issuer=liu-hui" in page and "更多文章" in page
+
+    organization = client.get(site.bjast.get_absolute_url())
+    assert len(organization.context["articles"]) == 2
+    assert {d.article_id for d in organization.context["directives"]} == {newest.pk}
+    assert "?addressee=bjast" in text(organization)
+    full = client.get(reverse("articles:directive-list"), {"issuer": "liu-hui"})
+    assert full.context["paginator"].count > len(person.context["directives"])
+
+
+def test_no_more_link_when_everything_is_shown(client, site):
+    response = client.get(site.liu.get_absolute_url())
+    assert not response.context["more_articles"]
+    assert "更多文章" not in text(response)
 
 
 # People and titles known only from drafts -------------------------------------
