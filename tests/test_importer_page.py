@@ -366,3 +366,33 @@ def test_stdin_and_plain_report(monkeypatch):
 def test_publish_with_dry_run_is_refused():
     _out, _err, error = run("--dry-run", "--publish", str(BJAST_SEED))
     assert error is not None
+
+
+def test_a_marker_word_opening_a_sentence_does_not_end_the_body():
+    lines = [
+        BODY[0],
+        "返回途中,调研组一行又察看了园区的安全生产情况,并对下一步工作提出了明确要求。",
+        "更多企业表示,将进一步加大研发投入,推动科技成果转化落地。",
+        BODY[2],
+    ]
+    assert read_page(page_text(*lines)).paragraphs == lines
+
+
+def test_a_schedule_inside_a_notice_stays_in_the_body():
+    lines = [
+        "为做好年度科普工作,经研究,决定召开全市科普工作会议。现将有关事项通知如下:",
+        "时间:2024年3月8日上午9:00",
+        "地点:市科技大厦三楼会议室。",
+        "请各单位按时参会,不得缺席。",
+    ]
+    page = read_page(page_text("关于召开全市科普工作会议的通知", *lines))
+    assert page.paragraphs == lines
+    assert page.published_at is None
+
+
+def test_without_a_meta_line_the_headline_is_the_line_above_the_body():
+    page = read_page(
+        page_text("新闻中心", "学院动态", "某某学院召开年度工作总结大会", *BODY)
+    )
+    assert page.title == "某某学院召开年度工作总结大会"
+    assert page.paragraphs == list(BODY)

@@ -16,6 +16,7 @@ metadata trafilatura does not expose (the 发布时间 line, breadcrumb, credits
 import re
 import unicodedata
 from dataclasses import dataclass
+from itertools import islice
 
 from .errors import ImportRefused
 from .types import Page
@@ -279,7 +280,8 @@ _STOP = re.compile(
     r"推薦閱讀|延伸阅读|热点新闻|熱門新聞|热门文章|最新文章|猜你喜欢|上一篇|下一篇|上一条|下一条|"
     r"上一則|下一則|标签|標籤|关键词|關鍵詞|分享到|分享至|分享|打印本页|打印|列印|关闭窗口|關閉視窗|"
     r"关闭|返回顶部|返回列表|返回|扫一扫|掃一掃|微信扫一扫|版权所有|版權所有|Copyright|COPYRIGHT|©|"
-    r"MORE|More|更多|附件|网站地图|联系我们|聯絡我們|主办单位|主辦單位|主办|承办|技术支持|ICP|京ICP)"
+    r"MORE|More|更多|附件|网站地图|联系我们|聯絡我們|主办单位|主辦單位|主办|承办|技术支持|下一页|"
+    r"下一頁|上一页|上一頁)(?=$|[\s:：>»》\-|｜(（【\[]|\w*$)|^©"
 )
 _STOP_ANYWHERE = re.compile(
     r"网友交流群|網友交流群|版权所有|版權所有|Copyright|ICP备|ICP證|公网安备|【打印】|【关闭】|【關閉】"
@@ -497,7 +499,10 @@ def _classify(text):
         return "date"
     if _is_credit_line(text):
         return "credit"
-    if _STOP.match(text) or _STOP_ANYWHERE.search(text):
+    # A marker word opening a long line is a sentence (返回途中,…), not chrome.
+    if (_STOP.match(text) and len(text) <= 60) or (
+        len(text) <= 120 and _STOP_ANYWHERE.search(text)
+    ):
         return "stop"
     if not has_han:
         return "chrome"
@@ -505,7 +510,7 @@ def _classify(text):
         _BULLET.match(text)
         or _CALENDAR.match(text)
         or _YEAR_MONTH.match(text)
-        or _WIDGET.match(text)
+        or (_WIDGET.match(text) and len(text) <= 30)
     ):
         return "chrome"
     return "text"
@@ -616,6 +621,8 @@ def _is_strong(text):
         return False
     if _FINAL.search(text) and (_CLAUSE.search(text[:-1]) or len(text) >= 12):
         return True
+    if text[-1] in ":：" and len(text) >= 12 and _CLAUSE.search(text[:-1]):
+        return True  # a sentence that introduces what follows (通知如下:)
     return len(text) >= 60 and _CLAUSE.search(text) is not None
 
 
@@ -652,7 +659,7 @@ def read_page(data, *, filename=""):
     binary, larger than ``MAX_BYTES``, without Chinese text, or without a body.
     """
     text = decode(data)
-    if len(HAN.findall(text[:200000])) < MIN_HAN:
+    if sum(1 for _ in islice(HAN.finditer(text), MIN_HAN)) < MIN_HAN:
         raise ImportRefused("页面中没有中文正文:找不到足够的汉字。", code="no_chinese")
     html = looks_like_html(text)
     page = _read_html(text) if html else _read_lines(text.splitlines())
@@ -695,6 +702,7 @@ def _body_start(lines):
         )
         if (
             len(line.text) <= 80
+            and line.text[-1] not in ":："
             and following is not None
             and following.kind in ("meta", "date", "crumb")
             and not any(other.strong for other in lines[:i])
@@ -704,11 +712,18 @@ def _body_start(lines):
     return None
 
 
+def _is_schedule_line(text):
+    """A 时间:/日期: line alone, such as a notice's schedule inside the body."""
+    return {key for key, _value in _meta_pairs(text)} <= {"时间", "日期"}
+
+
 def _body_end(lines, start):
     """Index of the last body line: the last running text before the footer."""
     end = start
     for i in range(start + 1, len(lines)):
         line = lines[i]
+        if line.kind == "meta" and _is_schedule_line(line.text):
+            continue
         if line.kind in ("stop", "meta", "lede", "crumb"):
             break
         if line.kind == "text" and (line.strong or _is_prose_like(line.text)):
@@ -739,6 +754,13 @@ def _read_header(lines, page):
             for i in candidates
             if not _is_caption_like(lines[i].text) and not _is_org_line(lines[i].text)
         ]
+    if title_at is None and anchor is None:
+        # No meta line: the headline is the last heading-like line above the body
+        # (navigation entries come before it and are shorter).
+        plain = [i for i in plain if len(lines[i].text) >= 8]
+        if plain:
+            title_at = plain[-1]
+    elif title_at is None:
         # A headline stands apart from the nav above it: after the last chrome line.
         last_meta = max(
             (
@@ -749,7 +771,7 @@ def _read_header(lines, page):
             default=-1,
         )
         plain = [i for i in plain if i > last_meta] or plain
-        if plain and (anchor is None or plain[0] > anchor):
+        if plain and plain[0] > anchor:
             title_at = plain[0]
     if title_at is not None:
         page.title = page.title or lines[title_at].text
@@ -802,6 +824,8 @@ def _read_body(lines, page):
             _add_credits(page, _line_credits(line.text))
         elif line.kind == "date":
             page.published_at = page.published_at or parse_date(line.text)
+        elif line.kind == "meta" and _is_schedule_line(line.text):
+            page.paragraphs.append(line.text)  # part of the text, not of the page
         elif line.kind != "text":
             continue
         elif not line.strong and (
