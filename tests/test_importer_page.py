@@ -396,3 +396,38 @@ def test_without_a_meta_line_the_headline_is_the_line_above_the_body():
     )
     assert page.title == "某某学院召开年度工作总结大会"
     assert page.paragraphs == list(BODY)
+
+
+GOV_HTML = """<html><head>
+<meta http-equiv="Content-Type" content="text/html; charset=gb2312">
+<meta name="SiteName" content="某某市人民政府">
+<meta name="ColumnName" content="政务要闻">
+<title>市政府召开常务会议-某某市人民政府</title></head>
+<body><div id="top">首页 | 政务公开 | 办事服务 | 互动交流</div>
+<div class="detail"><h2>市政府召开常务会议</h2>
+<div class="xx">时间:2024-05-08 16:20  来源:市政府办公室  【字体:大 中 小】</div>
+<div class="TRS_Editor">
+<p>\u3000\u30005月7日,市长李四主持召开市政府常务会议,研究部署近期重点工作。</p>
+<p>\u3000\u3000会议强调,要坚持稳中求进工作总基调,扎实推进各项工作落地见效。</p>
+<p style="text-align:center"><img src="1.jpg"></p>
+<p style="text-align:center">会议现场</p>
+<p>\u3000\u3000会议还研究了其他事项。</p>
+</div>
+<div class="share">分享到:微信 微博</div></div>
+<div class="foot">主办:某某市人民政府办公室 版权所有 ICP备案号:1234</div>
+</body></html>"""
+
+
+def test_government_cms_page_with_meta_tags():
+    page = read_page(GOV_HTML.encode("gb18030"))
+    assert page.title == "市政府召开常务会议"
+    assert page.published_at == "2024-05-08T16:20"
+    assert page.source == "市政府办公室"
+    assert page.publisher == "某某市人民政府"
+    assert page.section == "政务要闻"
+    assert page.captions == ["会议现场"]
+    assert page.paragraphs == [
+        "5月7日,市长李四主持召开市政府常务会议,研究部署近期重点工作。",
+        "会议强调,要坚持稳中求进工作总基调,扎实推进各项工作落地见效。",
+        "会议还研究了其他事项。",
+    ]

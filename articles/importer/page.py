@@ -44,6 +44,7 @@ _HTML_CHARSET = re.compile(
 # Sentence-final punctuation, possibly followed by closing quotes or brackets.
 _CLOSERS = re.escape("”’\"'」』》)）】]〕")
 _FINAL = re.compile(rf"[。!！?？…;；.][{_CLOSERS}]*$|[{_CLOSERS}]$")
+_SENTENCE_END = re.compile(rf"[。!！?？][{_CLOSERS}]*$")
 _CLAUSE = re.compile(r"[,，、。;；:：!！?？]")
 _PUNCT_ANY = re.compile(r"[,，、。;；:：!！?？“”\"《》()（）]")
 
@@ -307,8 +308,9 @@ _ORG_SUFFIX = re.compile(
 )
 _PUBLISHER_CUES = [
     re.compile(r"^(.{2,30}?)(?:网友交流群|網友交流群)"),
-    re.compile(r"(?:版权所有|版權所有)\s*[:：©]?\s*(?:©\s*)?([^\s|｜,，]{2,30})"),
-    re.compile(r"(?:主办单位|主辦單位|主办|主辦)\s*[:：]\s*([^\s|｜,，]{2,30})"),
+    re.compile(r"(?:主办单位|主辦單位|主办|主辦)\s*[:：]\s*([^\s|｜,，:：]{2,30})"),
+    re.compile(r"(?:版权所有|版權所有)\s*[:：©]?\s*(?:©\s*)?([^\s|｜,，:：]{2,30})"),
+    re.compile(r"^(?:Copyright|COPYRIGHT|©)[\s©\d-]*([^\s|｜,，:：]{2,30})"),
 ]
 _SUBTITLE = re.compile(r"^(?:——|—|--|──)\s*\S")
 
@@ -621,6 +623,8 @@ def _is_strong(text):
         return False
     if _FINAL.search(text) and (_CLAUSE.search(text[:-1]) or len(text) >= 12):
         return True
+    if _SENTENCE_END.search(text):
+        return True  # a short sentence: 会议还研究了其他事项。
     if text[-1] in ":：" and len(text) >= 12 and _CLAUSE.search(text[:-1]):
         return True  # a sentence that introduces what follows (通知如下:)
     return len(text) >= 60 and _CLAUSE.search(text) is not None
@@ -905,7 +909,7 @@ def _read_publisher_cue(text, page):
         if match:
             name = match.group(1).strip(" :：©")
             name = re.sub(r"^\d{4}(?:\s*[-–]\s*\d{4})?\s*", "", name)
-            if len(HAN.findall(name)) >= 2:
+            if len(HAN.findall(name)) >= 2 and not re.search(r"\d|ICP|备案", name):
                 page.publisher = name
                 return
 
@@ -1005,7 +1009,7 @@ def _read_html(html):
         page = header
     for name in ("title", "subtitle", "source", "lede", "published_at", "section"):
         setattr(page, name, getattr(header, name) or getattr(page, name))
-    page.publisher = header.publisher or meta.get("sitename") or page.publisher
+    page.publisher = meta.get("sitename") or header.publisher or page.publisher
     page.title = page.title or meta.get("title", "")
     page.published_at = page.published_at or parse_date(meta.get("date", ""))
     page.section = page.section or meta.get("column", "")
