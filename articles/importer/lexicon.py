@@ -120,24 +120,49 @@ PARTY_BODIES = _words(
 )
 
 
+def trie_pattern(words):
+    """One regex alternation for many words, factored as a trie.
+
+    Python's ``re`` tries the branches of ``a|b|c`` one after the other at every
+    position; factored by prefix, a failing position costs a character test or
+    two. Longer words are tried first, as in a longest-first alternation.
+    """
+    root = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node):
+        end = "" in node
+        branches = [re.escape(c) + build(child) for c, child in node.items() if c]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if end:
+            return "(?:" + body + ")?" if len(branches) == 1 else body + "?"
+        return body
+
+    return "(?:" + build(root) + ")"
+
+
 def _alternation(words):
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    return trie_pattern(set(words))
 
 
-_HEAD = (
-    "(?:"
-    + _alternation(TITLE_HEADS)
-    .replace("常委", "常委(?!会)")
-    .replace("委员|", "委员(?!会)|")
-    .replace("理事|", "理事(?!会)|")
-    .replace("董事|", "董事(?!会)|")
-    + ")"
-)
+def _first_chars(*lists):
+    chars = {word[0] for words in lists for word in words}
+    return "[" + "".join(sorted(chars)) + "]"
 
-# One title: 党组副书记, 常务副市长, 首席研究员, 院长, 组织部部长 …
+
+# One title: 党组副书记, 常务副市长, 首席研究员, 院长, 组织部部长 … but not the 委员
+# of 委员会 nor a 长 that goes on (市长期).
 TITLE_UNIT = re.compile(
-    f"(?:{_alternation(PARTY_BODIES)})?(?:{_alternation(TITLE_MODIFIERS)})?{_HEAD}"
-    "(?![长期远久效])"
+    f"(?={_first_chars(PARTY_BODIES, TITLE_MODIFIERS, TITLE_HEADS)})"
+    f"{_alternation(PARTY_BODIES)}?{_alternation(TITLE_MODIFIERS)}?"
+    f"{_alternation(TITLE_HEADS)}"
+    "(?!(?<=常委|委员|理事|董事)会)(?![长期远久效])"
 )
 
 # Level bodies whose short form is written into a title (市委书记 at 市委,
@@ -305,7 +330,7 @@ LEADING_WORDS = _words(
     分别 以 继续 解决 指出 符合 发挥 坚持 学校 我校 全校
     """
 )
-LEADING_RE = re.compile(f"(?:{_alternation(LEADING_WORDS)})")
+LEADING_RE = re.compile(_alternation(LEADING_WORDS))
 # Names made only of such words are generic (有关部门, 地方政府).
 GENERIC_NAMES = frozenset(LEADING_WORDS) | frozenset(
     [

@@ -44,29 +44,7 @@ class OrgGroup:
         return min(m.start for m in self.mentions)
 
 
-def _trie_pattern(words):
-    """One regex alternation for many words, factored as a trie (fast to match)."""
-    trie = {}
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = True
-
-    def build(node):
-        end = "" in node
-        branches = [re.escape(c) + build(child) for c, child in node.items() if c]
-        if not branches:
-            return ""
-        if len(branches) == 1 and not end:
-            return branches[0]
-        body = "(?:" + "|".join(branches) + ")"
-        return body + "?" if end else body
-
-    return build(trie)
-
-
-_KNOWN_RE = re.compile(_trie_pattern(lx.KNOWN_ORGS))
+_KNOWN_RE = re.compile(lx.trie_pattern(lx.KNOWN_ORGS))
 
 
 def gazetteer_matcher(gazetteer):
@@ -83,7 +61,7 @@ def gazetteer_matcher(gazetteer):
         folded = fold(form)
         if len(folded) >= 2 and not folded.isascii():
             forms[folded] = full
-    matcher = (re.compile(_trie_pattern(forms)), forms) if forms else None
+    matcher = (re.compile(lx.trie_pattern(forms)), forms) if forms else None
     with contextlib.suppress(AttributeError):  # a read-only gazetteer: no cache
         gazetteer._entities_org_matcher = (len(gazetteer.organizations), matcher)
     return matcher
@@ -246,8 +224,10 @@ class OrganizationFinder:
                     left = pos + 1
                     break
         # Two bodies written back to back: 市委市政府 is two, 科研所党支部 one.
-        for mention in self.mentions:
-            if left <= mention.start and mention.end <= start and mention.end > left:
+        for mention in reversed(self.mentions):
+            if mention.end <= left:
+                break
+            if left <= mention.start and mention.end <= start:
                 between = text[mention.end : start]
                 if (
                     len(between) == 1

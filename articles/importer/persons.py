@@ -8,18 +8,14 @@ count (毛泽东、邓小平同志; 尤建新、刘光富、陈强三位教授),
 Works on the folded copy of the body; offsets are the body's.
 """
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 
 from . import lexicon as lx
 
 _CJK = re.compile(f"[{lx.CJK}]")
-_FOLLOWERS = re.compile(
-    "|".join(
-        re.escape(w)
-        for w in sorted([*lx.NAME_FOLLOWERS, *lx.HONORIFICS], key=len, reverse=True)
-    )
-)
+_FOLLOWERS = re.compile(lx.trie_pattern({*lx.NAME_FOLLOWERS, *lx.HONORIFICS}))
 _HONORIFIC = re.compile("|".join(lx.HONORIFICS))
 _DIGIT_CHARS = frozenset("两三四五六七八九十")
 # What may stand just before a name: punctuation and prepositions (由, 向, 请).
@@ -129,6 +125,21 @@ def name_at(text, i, *, vouched):
     return None
 
 
+def _person_matcher(gazetteer):
+    """The compiled matcher of the gazetteer's person names, built once."""
+    names = getattr(gazetteer, "persons", None)
+    if not names:
+        return None
+    cached = getattr(gazetteer, "_entities_person_matcher", None)
+    if cached is not None and cached[0] == len(names):
+        return cached[1]
+    wanted = {name for name in names if len(name) >= 2 and not name.isascii()}
+    matcher = re.compile(lx.trie_pattern(wanted)) if wanted else None
+    with contextlib.suppress(AttributeError):  # a read-only gazetteer: no cache
+        gazetteer._entities_person_matcher = (len(names), matcher)
+    return matcher
+
+
 def is_byline(text, start, end):
     if lx.BYLINE_BEFORE.search(text, max(0, start - 8), start):
         return True
@@ -141,7 +152,7 @@ class PersonFinder:
         self.orgs = orgs  # OrganizationFinder, with mentions found
         self.gazetteer = gazetteer
         self.persons = {}
-        self.taken = []  # (start, end) of accepted name mentions
+        self._at = {}  # position -> (start, end) of the accepted name there
         self.title_spans = []
         self._org_by_end = {}
         for mention in orgs.mentions:
@@ -190,15 +201,18 @@ class PersonFinder:
             person = self.persons[name] = Person(name)
         if (start, end) not in person.spans:
             person.spans.append((start, end))
-            self.taken.append((start, end))
+            self._take(start, end)
         for title in titles:
             self._add_title(person, title)
         return person
 
     def _overlaps(self, start, end):
-        return any(
-            s < end and start < e and (s, e) != (start, end) for s, e in self.taken
-        )
+        span = (start, end)
+        return any(self._at.get(pos, span) != span for pos in range(start, end))
+
+    def _take(self, start, end):
+        for pos in range(start, end):
+            self._at[pos] = (start, end)
 
     def _add_title(self, person, title):
         for held in person.titles:
@@ -330,7 +344,7 @@ class PersonFinder:
             self._titles_after(start, end)
 
     def _covered(self, pos):
-        return any(s <= pos < e for s, e in self.taken)
+        return pos in self._at
 
     def _list_after(self, end, titles):
         """副市长吴维强、宋旭: more names after a titled one share its titles."""
@@ -382,19 +396,14 @@ class PersonFinder:
             self._accept(start, stop, titles)
 
     def _gazetteer_names(self):
-        names = getattr(self.gazetteer, "persons", None)
-        if not names:
+        matcher = _person_matcher(self.gazetteer)
+        if matcher is None:
             return
         text = self.text
-        for name in names:
-            if len(name) < 2:
-                continue
-            start = text.find(name)
-            while start >= 0:
-                end = start + len(name)
-                if follows_name(text, end) and not is_byline(text, start, end):
-                    self._accept(start, end, [])
-                start = text.find(name, end)
+        for match in matcher.finditer(text):
+            start, end = match.span()
+            if follows_name(text, end) and not is_byline(text, start, end):
+                self._accept(start, end, [])
 
     def _all_mentions(self):
         """Every place a found name is written, bylines left out."""
@@ -409,7 +418,7 @@ class PersonFinder:
                     and not is_byline(text, start, end)
                 ):
                     person.spans.append((start, end))
-                    self.taken.append((start, end))
+                    self._take(start, end)
                 start = text.find(name, end)
             person.spans.sort()
 

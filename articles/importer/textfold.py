@@ -10,11 +10,16 @@ different length, the text is folded character by character instead, so offsets
 still line up.
 """
 
+import re
 from functools import lru_cache
 
-# Full-width ASCII (！ to ～) to half-width, and the ideographic space to a space.
-_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
-_WIDTH[0x3000] = 0x20
+# Full-width ASCII (！ to ～) and the ideographic space, to half-width.
+_WIDE = re.compile("[\uff01-\uff5e\u3000]")
+
+
+def _narrow(match):
+    char = match.group()
+    return " " if char == "\u3000" else chr(ord(char) - 0xFEE0)
 
 
 @lru_cache(maxsize=1)
@@ -26,25 +31,32 @@ def _converter():
     return opencc.OpenCC("t2s")
 
 
+@lru_cache(maxsize=1)
+def _traditional():
+    """The characters t2s changes on their own: a page without any is left as is."""
+    converter = _converter()
+    if converter is None:
+        return frozenset()
+    chars = [chr(code) for code in range(0x3400, 0xA000)]
+    folded = converter.convert("\n".join(chars)).split("\n")
+    if len(folded) != len(chars):  # pragma: no cover - a phrase across the lines
+        return frozenset(chars)
+    return frozenset(c for c, f in zip(chars, folded, strict=True) if c != f)
+
+
 @lru_cache(maxsize=4096)
 def _fold_char(char):
-    converter = _converter()
-    folded = converter.convert(char) if converter else char
+    folded = _converter().convert(char)
     return folded if len(folded) == 1 else char
-
-
-def _has_non_ascii(text):
-    return not text.isascii()
 
 
 def fold(text):
     """``text`` in Simplified characters with half-width punctuation, same length."""
     if not text:
         return text
-    converter = _converter()
-    folded = text
-    if converter is not None and _has_non_ascii(text):
-        folded = converter.convert(text)
+    if not _traditional().isdisjoint(text):
+        folded = _converter().convert(text)
         if len(folded) != len(text):
             folded = "".join(_fold_char(char) for char in text)
-    return folded.translate(_WIDTH)
+        text = folded
+    return _WIDE.sub(_narrow, text)
