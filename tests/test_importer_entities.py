@@ -398,3 +398,42 @@ def test_fold_keeps_offsets():
 def test_empty_or_foreign_text(text):
     _, persons, organizations = run(text)
     assert persons == [] and organizations == []
+
+
+def test_a_name_inside_a_body_is_not_a_person():
+    _, persons, _ = run("浙江大学党委书记任少波、北京师范大学教授李实出席。")
+    assert titles_of(persons) == {"任少波": ["党委书记"], "李实": ["教授"]}
+
+
+def test_a_verb_after_a_two_character_name_is_not_a_third_character():
+    _, persons, _ = run("深圳市科技创新委员会副主任李强陪同调研。")
+    (person,) = persons
+    assert person.name == "李强"
+    assert person.titles[0].organization == "深圳市科技创新委员会"
+
+
+def test_county_bodies_in_a_list_and_a_press_agency_after_according_to():
+    _, _, organizations = run(
+        "据新华社报道,县发改委、县财政局、县教育局主要负责同志参加会议。"
+    )
+    assert list(org_names(organizations)) == [
+        "新华社",
+        "县发改委",
+        "县财政局",
+        "县教育局",
+    ]
+
+
+def test_a_company_with_its_place_in_brackets():
+    _, _, organizations = run("市科技局局长带队赴腾讯科技(深圳)有限公司调研。")
+    assert "腾讯科技(深圳)有限公司" in org_names(organizations)
+
+
+def test_an_unprefixed_head_belongs_to_the_one_body_of_its_kind_named_before():
+    _, persons, _ = run(
+        "中国科技管理研究院召开会议,副院长顾淑林主持。",
+        "东京大学、新加坡国立大学代表出席,校长李明也出席了签约仪式。",
+    )
+    organizations = {p.name: p.titles[0].organization for p in persons}
+    # One 研究院 named before 副院长; two universities before 校长: not said which.
+    assert organizations == {"顾淑林": "中国科技管理研究院", "李明": None}

@@ -257,7 +257,7 @@ SUFFIX_NOT_BEFORE = {
 # Characters before a one-character suffix that make another word (干部, 大局 …).
 SUFFIX_NOT_AFTER = {
     "部": "干全内外局东西南北中底头腹胸背面上下后前本总支系各俱细",
-    "局": "大全格布当结开终时政残僵变骗赌饭定出新战好",
+    "局": "大全格布当结开终时残僵变骗赌饭定出新战好",
     "院": "全本我寺庭剧影书",
     "所": "场住厕诊派之无有其我本各哨",
     "处": "之到好坏深远近各此难益长短相共去出四何用住我本",
@@ -328,7 +328,8 @@ LEADING_WORDS = _words(
     地方 各地 各 全 有关 上级 下级 其他 其它 兄弟 直属 所属 下属 基层 职能 主管
     业务 重点 各类 多家 多个 部分 该 本 首批 部市 共建 驻 赴 在京 暨 既 又 同时
     分别 以 继续 解决 指出 符合 发挥 坚持 学校 我校 全校
-    """
+            据 据悉
+        """
 )
 LEADING_RE = re.compile(_alternation(LEADING_WORDS))
 # Names made only of such words are generic (有关部门, 地方政府).

@@ -18,6 +18,7 @@ from . import lexicon as lx
 
 _CJK = re.compile(f"[{lx.CJK}]")
 _MAX_NAME = 24
+_BRACKETED = re.compile(f"\\([{lx.CJK}]{{2,4}}\\)$")
 _NUMERALS = frozenset("0123456789一二三四五六七八九十〇零两")
 
 
@@ -162,6 +163,16 @@ class OrganizationFinder:
             if char in "年月日" and left > 1 and text[left - 2] in _NUMERALS:
                 break  # 1月20日市委: a date, not part of the name
             left -= 1
+        # 腾讯科技(深圳)有限公司: a place in brackets inside a company name.
+        if suffix.endswith("公司") and text[left - 1 : left] == ")":
+            bracket = _BRACKETED.search(text, max(0, left - 8), left)
+            if bracket:
+                left = bracket.start()
+                while left > 0 and start - left < _MAX_NAME:
+                    char = text[left - 1]
+                    if char in lx.ORG_HARD_STOPS or not _CJK.match(char):
+                        break
+                    left -= 1
         # The name starts after the last verb or title written before it.
         for cut in (lx.CUT_RE, lx.TITLE_UNIT):
             pos = left
@@ -169,7 +180,7 @@ class OrganizationFinder:
                 match = cut.search(text, pos, start)
                 if not match:
                     break
-                if match.end() < start:
+                if match.end() <= start:
                     left = match.end()
                 pos = match.start() + 1
         window_start = self._trim(left, start, suffix)
@@ -215,7 +226,8 @@ class OrganizationFinder:
                 head = text[left:pos]
                 rest = text[pos + 1 : start]
                 if (
-                    not rest
+                    not head
+                    or not rest
                     or lx.ANCHOR_RE.match(text, pos + 1)
                     or lx.PLACE_PREFIX.match(text, pos + 1)
                     or _ends_with_org(head)
@@ -249,7 +261,7 @@ class OrganizationFinder:
             lx.ANCHOR_RE.match(text, left) or lx.PLACE_PREFIX.match(text, left)
         ):
             anchor = lx.ANCHOR_RE.search(text, left + 1, start)
-            if anchor:
+            if anchor and text[anchor.start() - 1] not in "((":
                 left = anchor.start()
         return left
 

@@ -118,8 +118,16 @@ def name_at(text, i, *, vouched):
     if short_ok and not long_ok:
         return short
     if long_ok and short_ok:
-        # 路风也受邀: the second given character is a particle, not a name.
-        return short if text[long - 1] in lx.NAME_FOLLOWER_CHARS else long
+        # 路风也受邀: the third character is a particle; 李强陪同: a word after
+        # the short form takes the third character.
+        follower = _FOLLOWERS.match(text, short)
+        if (
+            text[long - 1] in lx.NAME_FOLLOWER_CHARS
+            or (follower and follower.end() - short >= 2)
+            or lx.TITLE_UNIT.match(text, short)
+        ):
+            return short
+        return long
     if vouched and long is not None:
         return long
     return None
@@ -193,7 +201,7 @@ class PersonFinder:
         return list(self.persons.values())
 
     def _accept(self, start, end, titles):
-        if self._overlaps(start, end):
+        if self._overlaps(start, end) or self._in_organization(start, end):
             return None
         name = self.text[start:end]
         person = self.persons.get(name)
@@ -205,6 +213,14 @@ class PersonFinder:
         for title in titles:
             self._add_title(person, title)
         return person
+
+    def _in_organization(self, start, end):
+        """浙江大学党委书记: 江大学 is inside a body's name, not a person."""
+        return any(
+            m.start <= start and end <= m.end and m.kind == "named"
+            for m in self.orgs.mentions
+            if m.start < end and start < m.end
+        )
 
     def _overlaps(self, start, end):
         span = (start, end)
@@ -241,7 +257,7 @@ class PersonFinder:
         # unless a title names its own (市委副书记、市长 → 市政府).
         inherited = None
         for title in chain:
-            if title.org_written and not title.organization.startswith("lvl:"):
+            if title.org_written:
                 inherited = title.organization
             elif inherited and (
                 title.organization is None or title.organization.startswith("infer:")
@@ -467,16 +483,18 @@ class PersonFinder:
         if base.endswith("领导") or len(base) == 2 and base[1] in "长":
             endings = _TYPE_OF_HEAD.get(base[0])
         if endings:
-            best = None
-            for group in groups:
-                name = display_form(group)
-                if not name.endswith(endings):
-                    continue
-                before = [m.start for m in group.mentions if m.start < position]
-                if before and (best is None or max(before) > best[0]):
-                    best = (max(before), group)
-            if best:
-                return display(best[1])
+            # The one body of that kind named before the title (中国科技管理研究院
+            # … 副院长顾淑林); with two or more, the text does not say which.
+            before = [
+                group
+                for group in groups
+                if display_form(group).endswith(endings)
+                and any(m.start < position for m in group.mentions)
+            ]
+            if len(before) == 1:
+                return display(before[0])
+            if before:
+                return None
             if home is not None and display_form(home).endswith(endings):
                 return display(home)
             return None
