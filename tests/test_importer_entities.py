@@ -437,3 +437,13 @@ def test_an_unprefixed_head_belongs_to_the_one_body_of_its_kind_named_before():
     organizations = {p.name: p.titles[0].organization for p in persons}
     # One 研究院 named before 副院长; two universities before 校长: not said which.
     assert organizations == {"顾淑林": "中国科技管理研究院", "李明": None}
+
+
+def test_a_gazetteer_form_that_runs_on_into_a_title_is_not_a_mention():
+    gazetteer = Gazetteer(organizations={"组织部": "中共北京市委组织部"})
+    _, persons, organizations = run(
+        "校党委组织部长周强出席。市委组织部有关负责同志参加。", gazetteer=gazetteer
+    )
+    assert titles_of(persons) == {"周强": ["校党委组织部长"]}
+    # 市委组织部 names its parent 市委 too, as 科研所党支部 names 科研所.
+    assert org_names(organizations) == {"市委组织部": [], "市委": []}

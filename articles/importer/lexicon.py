@@ -317,7 +317,7 @@ PLACE_PREFIX = re.compile(rf"[{CJK}]{{2,3}}[省市县区州](?=[{CJK}])")
 # Leading words that are not part of a name: verbs and adverbs before an object.
 LEADING_WORDS = _words(
     """
-    推进 推动 建设 支持 围绕 加强 组织 召开 举行 参加 出席 学习 传达 领会 落实
+    推进 推动 建设 支持 围绕 加强  召开 举行 参加 出席 学习 传达 领会 落实
     贯彻 服务 融入 深化 调整 优化 管理 联合 依托 成立 组建 设立 走访 调研 考察
     视察 看望 慰问 访问 来到 前往 到访 会见 邀请 委托 感谢 代表 表彰 发布 印发
     批准 任命 聘任 当选 担任 作为 包括 其中 还有 全体 所有 各个 各级 紧密 积极

@@ -116,6 +116,8 @@ class OrganizationFinder:
             pattern, forms = matcher
             for match in pattern.finditer(text):
                 form = match.group()
+                if _runs_on(text, match.end(), form):
+                    continue  # 组织部长: the title 部长, not the body 组织部
                 kind = classify(form) or "named"
                 self._add(match.start(), match.end(), kind, gazetteer=forms[form])
         self._definitions()
@@ -362,6 +364,17 @@ class OrganizationFinder:
                 listed.append(group)
         listed.sort(key=lambda g: g.first)
         return listed
+
+
+def _runs_on(text, end, form):
+    """Whether the word goes on after ``form`` (部 in 部长, 部署, 部门)."""
+    after = text[end : end + 1]
+    if not after:
+        return False
+    return any(
+        form.endswith(suffix) and after in following
+        for suffix, following in lx.SUFFIX_NOT_BEFORE.items()
+    )
 
 
 def _ends_with_org(text):
