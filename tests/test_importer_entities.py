@@ -447,3 +447,26 @@ def test_a_gazetteer_form_that_runs_on_into_a_title_is_not_a_mention():
     assert titles_of(persons) == {"周强": ["校党委组织部长"]}
     # 市委组织部 names its parent 市委 too, as 科研所党支部 names 科研所.
     assert org_names(organizations) == {"市委组织部": [], "市委": []}
+
+
+def test_a_former_post_and_an_academician_in_one_chain():
+    _, persons, _ = run("中国工程院院士、中国农业大学原校长柯炳生作报告。")
+    (person,) = persons
+    assert [(t.title, t.organization) for t in person.titles] == [
+        ("院士", "中国工程院"),
+        ("原校长", "中国农业大学"),
+    ]
+
+
+def test_a_department_of_a_ministry_and_its_heads():
+    _, persons, organizations = run("教育部高等教育司司长吴岩、副司长宋毅出席活动。")
+    assert {p.name: p.titles[0].organization for p in persons} == {
+        "吴岩": "教育部高等教育司",
+        "宋毅": "教育部高等教育司",
+    }
+    assert set(org_names(organizations)) == {"教育部高等教育司", "教育部"}
+
+
+def test_a_bureau_is_not_cut_at_an_inner_character():
+    _, _, organizations = run("市委组织部副部长、市人社局局长刘涛主持会议。")
+    assert set(org_names(organizations)) == {"市委组织部", "市委", "市人社局"}

@@ -110,7 +110,8 @@ TITLE_MODIFIERS = _words(
     """
     常务副 执行副 第一副 副 常务 执行 第一 名誉 荣誉 首席 兼职 特聘 客座 兼任
     代理 资深 高级 正高级 二级 三级 终身 特邀
-    """
+            原 前
+        """
 )
 
 PARTY_BODIES = _words(
@@ -231,7 +232,8 @@ ORG_SUFFIXES = _words(
     新闻社 通讯社 出版社 杂志社 新闻网 中心 博物馆 图书馆 纪念馆 科技馆 美术馆
     档案馆 党组 党委 党总支 党支部 党工委 纪委 监委 政府 监会 局 厅 部 署 处 所
     院 委 办 社
-    """
+            司
+        """
 )
 ORG_SUFFIX_RE = re.compile(_alternation(ORG_SUFFIXES))
 
@@ -248,6 +250,7 @@ SUFFIX_NOT_BEFORE = {
     "厅": "长",
     "署": "名长",
     "社": "会区长",
+    "司": "长机法令空",
     "中心": "组",
     "党组": "织",
     "党委": "",
@@ -266,10 +269,13 @@ SUFFIX_NOT_AFTER = {
     "厅": "大餐客门展前",
     "署": "部签",
     "社": "公结报",
+    "司": "公上官",
     "中心": "围绕",
 }
 # One-character 所 is a body only after these (科研所, 事务所, 派出所, 检测所).
 SUO_AFTER = "研究务出测计察验疗育"
+# One-character 社 likewise (报社, 新华社, 出版社, 旅行社, 合作社).
+SHE_AFTER = "报华讯版志行作闻"
 
 # Words that never sit inside a name: a name starts after the last of them.
 CUT_WORDS = _words(

@@ -157,9 +157,14 @@ class OrganizationFinder:
             return
         if suffix == "所" and text[start - 1 : start] not in lx.SUO_AFTER:
             return
+        if suffix == "社" and text[start - 1 : start] not in lx.SHE_AFTER:
+            return
         left = start
         while left > 0 and start - left < _MAX_NAME:
             char = text[left - 1]
+            if char == "等" and left > 1 and text[left - 2] in "高中初同平均":
+                left -= 1  # 高等教育司: 等 inside a word, not "and so on"
+                continue
             if char in lx.ORG_HARD_STOPS or not _CJK.match(char):
                 break
             if char in "年月日" and left > 1 and text[left - 2] in _NUMERALS:
@@ -327,6 +332,24 @@ class OrganizationFinder:
                     mention.form, mention.form
                 )
                 named_forms.setdefault(mention.form, key)
+        # A short form written inside a longer one of the text names the same
+        # body (组织部 and 市委组织部), when only one longer form ends with it.
+        first = {}
+        for mention in self.mentions:
+            first.setdefault(mention.form, mention.start)
+        for form, key in list(named_forms.items()):
+            if not key.startswith("f:") or form in self.aliases:
+                continue
+            owners = {
+                k
+                for other, k in named_forms.items()
+                if len(other) > len(form)
+                and other.endswith(form)
+                and k != key
+                and first[other] < first[form]
+            }
+            if len(owners) == 1:
+                named_forms[form] = owners.pop()
         for mention in self.mentions:
             key = mention.group
             if not key and mention.kind == "named":
