@@ -336,6 +336,7 @@ class _Reader:
                 if not any(m.start <= match.start() < m.end for m in found.values()):
                     found[match.start()] = _Mention(match.start(), match.end(), written)
         known = {name for name, _ in names}
+        guessed = []
         for pattern in (_GUESS_BEFORE_LEAD, _GUESS_AFTER_TITLE):
             for match in pattern.finditer(text):
                 name = match.group(1)
@@ -343,10 +344,13 @@ class _Reader:
                     name in other or other in name for other in known
                 ):
                     continue
-                start = match.start(1)
-                if any(m.start <= start < m.end for m in found.values()):
-                    continue
-                found[start] = _Mention(start, match.end(1), name)
+                known.add(name)
+                guessed.append(name)
+        for name in sorted(guessed, key=len, reverse=True):
+            for match in re.finditer(re.escape(name), text):
+                start = match.start()
+                if not any(m.start <= start < m.end for m in found.values()):
+                    found[start] = _Mention(start, match.end(), name)
         mentions = sorted(found.values(), key=lambda m: m.start)
         # 王书记-style references and pronouns, resolved to the last full name.
         full = [m for m in mentions if m.name]
