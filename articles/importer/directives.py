@@ -109,7 +109,7 @@ _GUESS_AFTER_TITLE = re.compile(
 _GUESS_BEFORE_LEAD = re.compile(
     rf"(?<![^\s{CLAUSE_END}])([{SURNAMES}][{CJK}]{{1,2}})"
     rf"(?=(?:同志|{TITLE_WORDS})?(?:在[^{CLAUSE_END}]{{0,12}}?[中时上])?"
-    r"(?:强调|指出|要求|提出|表示))"
+    r"(?:强调|指出|要求|提出|表示|主持|出席|传达|讲话|致辞))"
 )
 _NOT_A_NAME = re.compile(rf"(?:{TITLE_WORDS}|同志|书|会|议|部|党|委)$|^(?:他|她)")
 
@@ -761,9 +761,9 @@ def _unnumbered(reader, region):
         sentence = text[a:b]
         if not sentence:
             continue
-        if any(
-            m["verb"] in _EXPECTATION for m in _LEAD.finditer(sentence[:12])
-        ) or _STOP_START.match(sentence):
+        if any(m["verb"] in _EXPECTATION for m in _LEAD.finditer(sentence[:12])):
+            break
+        if s_start > region.start and _STOP_START.match(sentence):
             break
         if _is_demand(sentence, statement):
             connective = _CONNECTIVE.match(sentence)
