@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from articles.importer.directives import extract_directives, fold
-from articles.importer.types import Page, PersonFact
+from articles.importer.types import Page, PersonFact, TitleFact
 from articles.models import PARAGRAPH_SEPARATOR, Directive
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "newsroom.json"
@@ -400,3 +400,39 @@ def test_a_leader_whose_speech_is_only_passed_on_issues_nothing():
 
 def test_empty_body_gives_nothing():
     assert extract_directives(Page(), persons=[]) == []
+
+
+def test_a_list_of_achievements_after_zhichu_is_no_directive_set():
+    found = extract(
+        "韩梅指出,过去一年成绩显著:一是经济平稳增长;二是民生持续改善。",
+        persons=["韩梅"],
+    )
+    assert found == []
+
+
+def test_a_second_verb_without_subject_continues_the_same_item():
+    found = extract(
+        "孔明强调,要加强组织领导,要求各单位主要负责同志亲自抓,确保落实到位。",
+        persons=["孔明"],
+    )
+    assert texts(found) == ["要加强组织领导,要求各单位主要负责同志亲自抓,确保落实到位"]
+
+
+def test_quoted_speech_drops_the_quote_marks_around_the_items():
+    found = extract("董梅强调:“要守住安全底线。要提升服务质量。”", persons=["董梅"])
+    assert texts(found) == ["要守住安全底线", "要提升服务质量"]
+
+
+def test_surname_and_title_prefer_the_person_holding_that_title():
+    page = Page(
+        paragraphs=[
+            "党委书记刘红、副院长刘亮出席会议。刘院长就科研工作提出两点要求:"
+            "一是要聚焦主业;二是要加强合作。"
+        ]
+    )
+    persons = [
+        PersonFact(name="刘红", titles=[TitleFact(title="党委书记")]),
+        PersonFact(name="刘亮", titles=[TitleFact(title="副院长")]),
+    ]
+    found = extract_directives(page, persons=persons)
+    assert {d.issuer for d in found} == {"刘亮"}

@@ -117,10 +117,15 @@ _NOT_A_NAME = re.compile(rf"(?:{TITLE_WORDS}|同志|书|会|议|部|党|委)$|^(
 # 工作要求, 作了要求) and handled by its own verb or by the heading pattern.
 _LEAD = re.compile(
     r"(?P<verb>强调指出|强调|指出|"
-    r"(?<![的点项个条具体工作通知有关相关各目标一这和与及出了作])要求(?![的和])|"
+    r"要求(?![的和])|"
     r"提出(?![的来])|表示(?=[,，:：])|认为(?=[,，:：])|"
     r"(?<![据听来所就虽还应])说(?=[,，:：])|号召(?![的下])|"
     r"(?<![的会众民切好热广待])(?:希望|期待|期望|期许|鼓励|寄语)(?![。,，;；、)）”的]))"
+)
+# Words before 要求 that make it a noun (工作要求, 四点要求, 作了要求).
+_NOUN_BEFORE_REQUEST = re.compile(
+    r"(?:的|点|项|个|条|具体|工作|通知|有关|相关|目标|这一|此|和|与|及|出|了|作|等|新|"
+    r"总体|基本|各项|任务|精神|部署|纪律)$"
 )
 _VERB_KIND = {
     "强调指出": "emphasis",
@@ -223,6 +228,10 @@ _STOP_START = re.compile(
 _STOP_END = re.compile(
     r"(?:出席|参加|主持|陪同|列席|参会)(?:了)?(?:会议|活动|调研)?[”\"]?$"
 )
+# Lead-ins that report what is so rather than demand: a list after one of them
+# is a directive set only when it is headed as one or its items say 要.
+_STATEMENT_VERBS = {"指出", "表示", "说", "认为"}
+_REQUEST_NOUNS = {"要求", "意见", "需求", "看法", "原则", "建议"}
 _RUN_ON_CONNECTOR = re.compile(r"^(?:以及|及|和|并且|并|还有|包括|同时)[,，:：]?")
 _TERMINAL = "。!?！？”」』）)…\"'"
 
@@ -336,6 +345,10 @@ class _Reader:
                 if not any(m.start <= match.start() < m.end for m in found.values()):
                     found[match.start()] = _Mention(match.start(), match.end(), written)
         known = {name for name, _ in names}
+        titles = {
+            person.name: [fold(title.title) for title in person.titles or ()]
+            for person in persons
+        }
         guessed = []
         for pattern in (_GUESS_BEFORE_LEAD, _GUESS_AFTER_TITLE):
             for match in pattern.finditer(text):
@@ -359,7 +372,8 @@ class _Reader:
             surnames.setdefault(fold(mention.name)[0], set()).add(mention.name)
         if surnames:
             pattern = re.compile(
-                rf"(?P<surname>[{''.join(map(re.escape, surnames))}])(?:{TITLE_WORDS})"
+                rf"(?P<surname>[{''.join(map(re.escape, surnames))}])"
+                rf"(?P<title>{TITLE_WORDS})"
             )
             for match in pattern.finditer(text):
                 start = match.start()
@@ -370,7 +384,13 @@ class _Reader:
                     for m in full
                     if m.start < start and fold(m.name)[0] == match["surname"]
                 ]
-                name = earlier[-1].name if earlier else None
+                titled = [
+                    m
+                    for m in earlier
+                    if any(t.endswith(match["title"]) for t in titles.get(m.name, ()))
+                ]
+                name = (titled or earlier or [None])[-1]
+                name = name.name if name else None
                 mentions.append(_Mention(start, match.end(), name))
         for match in _PRONOUN.finditer(text):
             mentions.append(_Mention(match.start(), match.end(), None))
@@ -521,6 +541,13 @@ def _trim(text, start, end):
         start += 1
     while end > start and text[end - 1] in TRAILING:
         end -= 1
+    # quoted speech: drop a quote mark whose partner lies outside the item
+    if start < end and text[start] == "“" and "”" not in text[start + 1 : end]:
+        start += 1
+    if start < end and text[end - 1] == "”" and "“" not in text[start : end - 1]:
+        end -= 1
+        while end > start and text[end - 1] in TRAILING:
+            end -= 1
     return start, end
 
 
@@ -651,6 +678,10 @@ def _listed_sets(reader, regions, taken):
             if region is None or region.start >= match.start() - 1:
                 continue
             start, end = region.start, match.start() - 1
+            for lead in _LEAD.finditer(text, start, end):
+                start = max(start, lead.end())
+            colon = max(text.rfind(":", start, end), text.rfind("：", start, end))
+            start = max(start, colon + 1)
             if any(ch in SENTENCE_END for ch in text[start:end]):
                 continue
             items = (
@@ -712,7 +743,14 @@ def _regions(reader):
     leads = []
     for match in _LEAD.finditer(text):
         verb = match["verb"]
-        leads.append((match.start(), match.end(), verb))
+        v_start = match.start()
+        if verb == "要求" and _NOUN_BEFORE_REQUEST.search(
+            text[max(0, v_start - 4) : v_start]
+        ):
+            continue
+        if leads and _continues(reader, leads[-1], v_start, verb):
+            continue  # 强调,要A,要求B: the same speaker goes on
+        leads.append((v_start, match.end(), verb))
     regions = []
     for index, (v_start, v_end, verb) in enumerate(leads):
         speaker = reader.speaker_at(v_start)
@@ -740,6 +778,19 @@ def _regions(reader):
                 break
         regions.append(_Region(verb, v_start, start, end, speaker))
     return regions
+
+
+def _continues(reader, previous, v_start, verb):
+    """Whether the lead-in at ``v_start`` only continues the previous one: same
+    sentence, no subject of its own, neither an expectation."""
+    if verb in _EXPECTATION or previous[2] in _EXPECTATION:
+        return False
+    paragraph_start, _ = reader.paragraph_of(v_start)
+    sentence = reader.sentence_start(v_start, paragraph_start)
+    if sentence > previous[0]:
+        return False
+    clause = reader.clause_start(v_start, paragraph_start)
+    return clause > previous[1] and reader.clause_subject(clause, v_start) is None
 
 
 def _region_of(regions, position):
@@ -834,6 +885,14 @@ def extract_directives(page, *, persons):
             "期待",
         ):
             continue
+        if (
+            region.verb in _STATEMENT_VERBS
+            and found.noun not in _REQUEST_NOUNS
+            and not any(
+                _MODAL.search(reader.text[i.start : i.end]) for i in found.items
+            )
+        ):
+            continue  # 他指出,成绩显著:一是…二是… reports, it does not demand
         kind = _kind(found.noun, region.verb)
         for item in found.items:
             fact = DirectiveFact(
