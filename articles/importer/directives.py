@@ -33,6 +33,7 @@ How it reads a page (all matching runs on a Simplified, length-preserving fold o
 希望/期待/鼓励/期许 items are expectations, not requirements: they are skipped.
 """
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass
@@ -86,7 +87,7 @@ TITLE_WORDS = (
     "常务副书记|副书记|书记|副部长|部长|副局长|局长|副院长|院长|副主任|主任|副市长|市长|"
     "副区长|区长|副县长|县长|副省长|省长|副校长|校长|副主席|主席|副处长|处长|副厅长|"
     "厅长|副所长|所长|董事长|总经理|经理|秘书长|委员|常委|镇长|乡长|司长|署长|"
-    "社长|总编|主编|教授|老师|总|揆"
+    "社长|总编|主编|教授|老师|总书记|总(?![结体量数计之而的规])|揆"
 )
 # Words that may stand between a name and its lead-in verb, or end a title chain.
 _AFTER_NAME = (
@@ -109,7 +110,7 @@ _GUESS_AFTER_TITLE = re.compile(
 _GUESS_BEFORE_LEAD = re.compile(
     rf"(?<![^\s{CLAUSE_END}])([{SURNAMES}][{CJK}]{{1,2}})"
     rf"(?=(?:同志|{TITLE_WORDS})?(?:在[^{CLAUSE_END}]{{0,12}}?[中时上])?"
-    r"(?:强调|指出|要求|提出|表示|主持|出席|传达|讲话|致辞))"
+    r"(?:强调|指出|要求|提出|表示|主持|出席|传达|讲话|致辞|说[,，:：]))"
 )
 _NOT_A_NAME = re.compile(rf"(?:{TITLE_WORDS}|同志|书|会|议|部|党|委)$|^(?:他|她)")
 
@@ -232,7 +233,9 @@ _STOP_END = re.compile(
 # is a directive set only when it is headed as one or its items say 要.
 _STATEMENT_VERBS = {"指出", "表示", "说", "认为"}
 _REQUEST_NOUNS = {"要求", "意见", "需求", "看法", "原则", "建议"}
+_GOES_ON = re.compile(rf"\s*(?:要|必须|务必|{_MARKER.pattern})")
 _RUN_ON_CONNECTOR = re.compile(r"^(?:以及|及|和|并且|并|还有|包括|同时)[,，:：]?")
+_SENTENCE_CLOSE = re.compile(rf"[{SENTENCE_END}][”」』\"]*")
 _TERMINAL = "。!?！？”」』）)…\"'"
 
 
@@ -280,6 +283,7 @@ class _Reader:
         self.paragraphs = self._paragraphs()
         self.mentions = self._mentions(persons)
         self._mark_subjects()
+        self._starts = [m.start for m in self.mentions]
 
     # -- structure -----------------------------------------------------------
     def _paragraphs(self):
@@ -314,15 +318,12 @@ class _Reader:
         """``(start, end)`` of each sentence in ``text[start:end]``, end inclusive of
         its closing mark."""
         out, i = [], start
-        for j in range(start, end):
-            if self.text[j] in SENTENCE_END:
-                # a closing quote right after the mark stays with the sentence
-                k = j + 1
-                while k < end and self.text[k] in '”」』"':
-                    k += 1
-                if k > i:
-                    out.append((i, k))
-                i = k
+        # a closing quote right after the mark stays with the sentence
+        for match in _SENTENCE_CLOSE.finditer(self.text, start, end):
+            k = match.end()
+            if k > i:
+                out.append((i, k))
+            i = k
         if i < end and self.text[i:end].strip():
             out.append((i, end))
         return [(a, b) for a, b in out if a < b]
@@ -340,10 +341,14 @@ class _Reader:
             for start, end in person.spans or ():
                 if 0 <= start < end <= len(text):
                     found.setdefault(start, _Mention(start, end, person.name))
+        covered = bytearray(len(text))
+        for mention in found.values():
+            covered[mention.start : mention.end] = b"\1" * (mention.end - mention.start)
         for name, written in sorted(names, key=lambda n: -len(n[0])):
             for match in re.finditer(re.escape(name), text):
-                if not any(m.start <= match.start() < m.end for m in found.values()):
+                if not covered[match.start()]:
                     found[match.start()] = _Mention(match.start(), match.end(), written)
+                    covered[match.start() : match.end()] = b"\1" * len(name)
         known = {name for name, _ in names}
         titles = {
             person.name: [fold(title.title) for title in person.titles or ()]
@@ -361,15 +366,14 @@ class _Reader:
                 guessed.append(name)
         for name in sorted(guessed, key=len, reverse=True):
             for match in re.finditer(re.escape(name), text):
-                start = match.start()
-                if not any(m.start <= start < m.end for m in found.values()):
-                    found[start] = _Mention(start, match.end(), name)
+                if not covered[match.start()]:
+                    found[match.start()] = _Mention(match.start(), match.end(), name)
+                    covered[match.start() : match.end()] = b"\1" * len(name)
         mentions = sorted(found.values(), key=lambda m: m.start)
         # 王书记-style references and pronouns, resolved to the last full name.
         full = [m for m in mentions if m.name]
-        surnames = {}
-        for mention in full:
-            surnames.setdefault(fold(mention.name)[0], set()).add(mention.name)
+        surname_of = {m.name: fold(m.name)[0] for m in full}
+        surnames = set(surname_of.values())
         if surnames:
             pattern = re.compile(
                 rf"(?P<surname>[{''.join(map(re.escape, surnames))}])"
@@ -377,12 +381,12 @@ class _Reader:
             )
             for match in pattern.finditer(text):
                 start = match.start()
-                if any(m.start <= start < m.end for m in mentions):
+                if covered[start]:
                     continue
                 earlier = [
                     m
                     for m in full
-                    if m.start < start and fold(m.name)[0] == match["surname"]
+                    if m.start < start and surname_of[m.name] == match["surname"]
                 ]
                 titled = [
                     m
@@ -416,7 +420,9 @@ class _Reader:
         return len(prefix) <= 40 and not _NOT_TITLE_CHAIN.search(prefix)
 
     def mentions_in(self, start, end):
-        return [m for m in self.mentions if start <= m.start < end]
+        low = bisect.bisect_left(self._starts, start)
+        high = bisect.bisect_left(self._starts, end)
+        return self.mentions[low:high]
 
     # -- speakers ------------------------------------------------------------
     _NOBODY = object()
@@ -764,11 +770,17 @@ def _regions(reader):
             end = min(end, max(start, reader.clause_start(following, start)))
         if not text[start:end].strip(" :：,，") and end == paragraph_end:
             # "他要求:" closing its paragraph: what is said follows
+            # (the first paragraph after it, and those that go on with 要 or an
+            # ordinal: "他强调:" / "要…。" / "要…。")
+            following = leads[index + 1][0] if index + 1 < len(leads) else len(text)
             for p_start, p_end in reader.paragraphs:
-                if p_start > end:
-                    nxt = leads[index + 1][0] if index + 1 < len(leads) else len(text)
-                    end = min(p_end, max(p_start, reader.clause_start(nxt, p_start)))
+                if p_start <= end:
+                    continue
+                if p_start >= following or (
+                    end > paragraph_end and not _GOES_ON.match(text, p_start)
+                ):
                     break
+                end = min(p_end, max(p_start, reader.clause_start(following, p_start)))
         # a sentence led by someone else ends the region
         for s_start, _s_end in reader.sentences(start, end)[1:]:
             head = reader.mentions_in(s_start, _s_end)
