@@ -436,3 +436,23 @@ def test_surname_and_title_prefer_the_person_holding_that_title():
     ]
     found = extract_directives(page, persons=persons)
     assert {d.issuer for d in found} == {"刘亮"}
+
+
+def test_dun_numbered_items_on_their_own_paragraphs():
+    found = extract(
+        "市长严明就做好防汛工作提出三点意见。",
+        "一、要压实防汛责任。",
+        "二、要加强隐患排查。",
+        "三、要做好应急准备。",
+        persons=["严明"],
+    )
+    assert texts(found) == ["要压实防汛责任", "要加强隐患排查", "要做好应急准备"]
+    assert {d.group for d in found} == {"三点意见"}
+
+
+def test_a_list_the_speaker_only_reports_after_another_verb_is_no_directive():
+    found = extract(
+        "蒋涛强调,要加快项目建设。蒋涛介绍,今年全区做了两方面工作:一是建园区;二是引企业。",
+        persons=["蒋涛"],
+    )
+    assert texts(found) == ["要加快项目建设"]

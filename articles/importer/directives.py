@@ -164,7 +164,7 @@ _COLLECTIVE = re.compile(
 )
 # Words that show a name sits inside a predicate, not as the clause's subject.
 _NOT_TITLE_CHAIN = re.compile(
-    r"了|在|对|向|把|将|被|给|从|就|由|重温|传达|学习|听取|会见|看望|慰问|调研|主持|召开|"
+    r"了|在|对|向|像|如|把|将|被|给|从|就|由|重温|传达|学习|听取|会见|看望|慰问|调研|主持|召开|"
     r"参加|出席|陪同|讲话|关于|的|是|为|邀请|感谢|表示|强调|指出|要求|提出|[。!?！？]"
 )
 _PRONOUN = re.compile(r"(?<!其)(?:他|她)(?![们人国乡])")
@@ -175,6 +175,7 @@ _MARKER = re.compile(
     _BOUNDARY + rf"(?:(?P<shi>[{CN_DIGITS}]{{1,3}})是(?![否非])"
     rf"|(?P<yao>[{CN_DIGITS}]{{1,3}})(?=要)"
     rf"|第(?P<di>[{CN_DIGITS}]{{1,3}})(?:[,，、:：]|是|(?=要))"
+    rf"|(?P<dun>[{CN_DIGITS}]{{1,3}})、(?![{CN_DIGITS}])"
     r"|(?P<seq>首先|其次|再次|最后)[,，]?"
     r"|(?P<dot>[0-9]{1,2})(?:[.．、](?![0-9]))"
     rf"|[(（](?P<par>[0-9]{{1,2}}|[{CN_DIGITS}]{{1,3}})[)）]"
@@ -781,11 +782,11 @@ def _regions(reader):
                 ):
                     break
                 end = min(p_end, max(p_start, reader.clause_start(following, p_start)))
-        # a sentence led by someone else ends the region
-        for s_start, _s_end in reader.sentences(start, end)[1:]:
-            head = reader.mentions_in(s_start, _s_end)
-            other = next((m for m in head if m.subject), None)
-            if other is not None and other.name != speaker:
+        # a sentence led by a person (someone else, or the speaker again with a
+        # verb that is no lead-in: 张三介绍,…) ends the region
+        for s_start, s_end in reader.sentences(start, end)[1:]:
+            subject = reader.sentence_subject(s_start, s_end)
+            if isinstance(subject, str):
                 end = s_start
                 break
         regions.append(_Region(verb, v_start, start, end, speaker))
