@@ -213,7 +213,8 @@ _HEADING_GAP = re.compile(
 
 # 要 as a modal ("must"), not inside 重要/主要/需要/要求 …
 _MODAL = re.compile(
-    r"(?<![重主需只纲摘提必紧首简概扼想将])要(?![求素点害件闻务领旨员案道地么是]|不然|不是)"
+    r"(?<![重主需只纲摘提必紧首简概扼想将机显政])"
+    r"要(?![求素点害件闻务领旨员案道地么是职紧义诀约冲塞]|不然|不是)"
     r"|必须|务必"
 )
 # 今年要形成… is a plan stated, not a demand: ignored after 指出.
@@ -340,7 +341,9 @@ class _Reader:
                 continue
             names.append((name, person.name))
             for start, end in person.spans or ():
-                if 0 <= start < end <= len(text):
+                # only spans that hold the name itself (a span elsewhere, in
+                # the title say, would point at the wrong words of the body)
+                if 0 <= start < end <= len(text) and text[start:end] == name:
                     found.setdefault(start, _Mention(start, end, person.name))
         covered = bytearray(len(text))
         for mention in found.values():
