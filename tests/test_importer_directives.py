@@ -456,3 +456,19 @@ def test_a_list_the_speaker_only_reports_after_another_verb_is_no_directive():
         persons=["蒋涛"],
     )
     assert texts(found) == ["要加快项目建设"]
+
+
+def test_paragraphs_opening_with_yao_go_on_with_the_speech():
+    found = extract(
+        "邓辉强调,要坚持人民至上。",
+        "要坚持问题导向,补齐短板。",
+        "要事先做好预案。邓辉还参观了展览。",
+        "要闻回顾:本周大事。",
+        persons=["邓辉"],
+    )
+    assert texts(found) == [
+        "要坚持人民至上",
+        "要坚持问题导向,补齐短板",
+        "要事先做好预案",
+    ]
+    assert {d.set_index for d in found} == {0}

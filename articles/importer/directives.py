@@ -236,6 +236,7 @@ _STOP_END = re.compile(
 _STATEMENT_VERBS = {"指出", "表示", "说", "认为"}
 _REQUEST_NOUNS = {"要求", "意见", "需求", "看法", "原则", "建议"}
 _GOES_ON = re.compile(rf"\s*(?:要|必须|务必|{_MARKER.pattern})")
+_GOES_ON_MODAL = re.compile(r"\s*(?:要|必须|务必)(?![求素点])")
 _RUN_ON_CONNECTOR = re.compile(r"^(?:以及|及|和|并且|并|还有|包括|同时)[,，:：]?")
 _SENTENCE_CLOSE = re.compile(rf"[{SENTENCE_END}][”」』\"]*")
 _TERMINAL = "。!?！？”」』）)…\"'"
@@ -772,16 +773,19 @@ def _regions(reader):
         if index + 1 < len(leads):
             following = leads[index + 1][0]
             end = min(end, max(start, reader.clause_start(following, start)))
-        if not text[start:end].strip(" :：,，") and end == paragraph_end:
-            # "他要求:" closing its paragraph: what is said follows
-            # (the first paragraph after it, and those that go on with 要 or an
-            # ordinal: "他强调:" / "要…。" / "要…。")
+        if end == paragraph_end:
+            # What is said may go on in the next paragraphs: after "他要求:"
+            # closing its paragraph, the first one and those that go on with 要
+            # or an ordinal; after a paragraph of speech, those opening with 要.
+            opened = not text[start:end].strip(" :：,，")
+            goes_on = _GOES_ON if opened else _GOES_ON_MODAL
             following = leads[index + 1][0] if index + 1 < len(leads) else len(text)
             for p_start, p_end in reader.paragraphs:
                 if p_start <= end:
                     continue
-                if p_start >= following or (
-                    end > paragraph_end and not _GOES_ON.match(text, p_start)
+                first = end == paragraph_end
+                if p_start >= following or not (
+                    (opened and first) or goes_on.match(text, p_start)
                 ):
                     break
                 end = min(p_end, max(p_start, reader.clause_start(following, p_start)))
