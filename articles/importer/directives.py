@@ -167,6 +167,7 @@ _NOT_TITLE_CHAIN = re.compile(
     r"了|在|对|向|像|如|把|将|被|给|从|就|由|重温|传达|学习|听取|会见|看望|慰问|调研|主持|召开|"
     r"参加|出席|陪同|讲话|关于|的|是|为|邀请|感谢|表示|强调|指出|要求|提出|[。!?！？]"
 )
+_PRONOUNS = ("他", "她")
 _PRONOUN = re.compile(r"(?<!其)(?:他|她)(?![们人国乡])")
 
 # Ordinal markers, at the start of a clause.
@@ -273,7 +274,6 @@ class _Set:
     items: list
     group: str | None = None
     noun: str | None = None
-    nested_in: int | None = None
 
 
 class _Reader:
@@ -409,7 +409,7 @@ class _Reader:
     def _mark_subjects(self):
         last_subject = last_any = None
         for mention in self.mentions:
-            pronoun = self.text[mention.start : mention.end] in ("他", "她")
+            pronoun = self.text[mention.start : mention.end] in _PRONOUNS
             if pronoun:
                 mention.name = last_subject or last_any
             mention.subject = self._in_subject_position(mention)
@@ -580,7 +580,10 @@ def _stops_item(reader, start, end):
     if _STOP_START.match(sentence) or _STOP_END.search(sentence.rstrip(SENTENCE_END)):
         return True
     for mention in reader.mentions_in(start, end):
-        if mention.subject and reader.text[mention.start : mention.end] not in "他她":
+        if (
+            mention.subject
+            and reader.text[mention.start : mention.end] not in _PRONOUNS
+        ):
             return True
     return any(_LEAD.finditer(sentence)) and _leads_in(reader, start, end)
 
@@ -628,31 +631,12 @@ def _numbered_sets(reader, chains):
 
 
 def _heading_before(reader, position):
-    window = reader.text[max(0, position - 40) : position]
+    """The heading (四点要求) that announces a list starting at ``position``."""
     best = None
-    for match in _HEADING.finditer(window):
-        if _HEADING_GAP.match(window[match.end() :]):
+    for match in _HEADING.finditer(reader.text, max(0, position - 40), position):
+        if _HEADING_GAP.match(reader.text[match.end() : position]):
             best = match
-    if best is None:
-        return None
-    offset = max(0, position - 40)
-    return _Shifted(best, offset)
-
-
-class _Shifted:
-    """A match in a window, with its offsets moved into the whole text."""
-
-    def __init__(self, match, offset):
-        self._match, self._offset = match, offset
-
-    def start(self):
-        return self._match.start() + self._offset
-
-    def end(self):
-        return self._match.end() + self._offset
-
-    def __getitem__(self, key):
-        return self._match[key]
+    return best
 
 
 def _listed_sets(reader, regions, taken):
@@ -663,16 +647,10 @@ def _listed_sets(reader, regions, taken):
     for match in _HEADING.finditer(text):
         if any(a <= match.start() < b for a, b in taken):
             continue
-        count = (
-            _cn_number(match["count"])
-            if match["count"] not in "几如下以下下列下面"
-            else None
-        )
-        if match["count"] in ("两",):
-            count = 2
+        count = 2 if match["count"] == "两" else _cn_number(match["count"])
         after = text[match.end() : match.end() + 1]
         items = []
-        if after in ":：":
+        if after and after in ":：":
             start = match.end() + 1
             _, paragraph_end = reader.paragraph_of(match.start())
             if not text[start:paragraph_end].strip() and count:
@@ -706,7 +684,7 @@ def _listed_sets(reader, regions, taken):
         if not items:
             continue
         found = _Set(
-            anchor=match.start() if after in ":：" else anchor,
+            anchor=match.start() if after and after in ":：" else anchor,
             items=items,
             group=reader.body[match.start() : match.end()],
             noun=match["noun"],
