@@ -472,3 +472,16 @@ def test_paragraphs_opening_with_yao_go_on_with_the_speech():
         "要事先做好预案",
     ]
     assert {d.set_index for d in found} == {0}
+
+
+def test_a_heading_closing_its_paragraph_announces_the_numbered_paragraphs():
+    found = extract(
+        "林涛对下一步工作提出三点要求。",
+        "一是抓好招商引资。",
+        "二是抓好项目建设。",
+        "三是抓好安全生产。",
+        "会议还通报了有关情况。",
+        persons=["林涛"],
+    )
+    assert texts(found) == ["抓好招商引资", "抓好项目建设", "抓好安全生产"]
+    assert {d.group for d in found} == {"三点要求"}

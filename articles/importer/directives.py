@@ -236,8 +236,7 @@ _STOP_END = re.compile(
 # is a directive set only when it is headed as one or its items say 要.
 _STATEMENT_VERBS = {"指出", "表示", "说", "认为"}
 _REQUEST_NOUNS = {"要求", "意见", "需求", "看法", "原则", "建议"}
-_GOES_ON = re.compile(rf"\s*(?:要|必须|务必|{_MARKER.pattern})")
-_GOES_ON_MODAL = re.compile(r"\s*(?:要|必须|务必)(?![求素点])")
+_GOES_ON = re.compile(rf"\s*(?:(?:要|必须|务必)(?![求素点闻])|{_MARKER.pattern})")
 _RUN_ON_CONNECTOR = re.compile(r"^(?:以及|及|和|并且|并|还有|包括|同时)[,，:：]?")
 _SENTENCE_CLOSE = re.compile(rf"[{SENTENCE_END}][”」』\"]*")
 _TERMINAL = "。!?！？”」』）)…\"'"
@@ -752,18 +751,17 @@ def _regions(reader):
             following = leads[index + 1][0]
             end = min(end, max(start, reader.clause_start(following, start)))
         if end == paragraph_end:
-            # What is said may go on in the next paragraphs: after "他要求:"
-            # closing its paragraph, the first one and those that go on with 要
-            # or an ordinal; after a paragraph of speech, those opening with 要.
+            # What is said may go on in the next paragraphs: those that open
+            # with 要 or an ordinal, and after "他要求:" closing its paragraph,
+            # the first one whatever it holds.
             opened = not text[start:end].strip(" :：,，")
-            goes_on = _GOES_ON if opened else _GOES_ON_MODAL
             following = leads[index + 1][0] if index + 1 < len(leads) else len(text)
             for p_start, p_end in reader.paragraphs:
                 if p_start <= end:
                     continue
                 first = end == paragraph_end
                 if p_start >= following or not (
-                    (opened and first) or goes_on.match(text, p_start)
+                    (opened and first) or _GOES_ON.match(text, p_start)
                 ):
                     break
                 end = min(p_end, max(p_start, reader.clause_start(following, p_start)))
@@ -876,13 +874,8 @@ def extract_directives(page, *, persons):
         set_spans.append((found.anchor, found.items[-1].end))
         if region is None or region.speaker is None:
             continue
-        if region.verb in _EXPECTATION or found.noun in (
-            "希望",
-            "期许",
-            "期望",
-            "期待",
-        ):
-            continue
+        if region.verb in _EXPECTATION or found.noun in _EXPECTATION:
+            continue  # 三点希望, 3個期許: expectations, not requirements
         if (
             region.verb in _STATEMENT_VERBS
             and found.noun not in _REQUEST_NOUNS
