@@ -485,3 +485,8 @@ def test_a_heading_closing_its_paragraph_announces_the_numbered_paragraphs():
     )
     assert texts(found) == ["抓好招商引资", "抓好项目建设", "抓好安全生产"]
     assert {d.group for d in found} == {"三点要求"}
+
+
+def test_full_width_numbers_are_ordinals_too():
+    found = extract("徐宁要求：１．加强值守；２．及时报告。", persons=["徐宁"])
+    assert texts(found) == ["加强值守", "及时报告"]

@@ -59,10 +59,18 @@ def _fold_char(char):
     return converted if len(converted) == 1 else char
 
 
+# Full-width ASCII forms (１．, （２）) as their ASCII characters.
+_FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+
+
 def fold(text):
-    """``text`` with Traditional characters folded to Simplified, same length."""
+    """``text`` with Traditional characters folded to Simplified and full-width
+    ASCII forms to ASCII, character for character (offsets do not move)."""
+    if text.isascii():
+        return text
+    text = text.translate(_FULLWIDTH)
     convert = _t2s()
-    if convert is None or text.isascii():
+    if convert is None:
         return text
     folded = convert(text)
     if len(folded) == len(text):
