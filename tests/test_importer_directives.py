@@ -490,3 +490,12 @@ def test_a_heading_closing_its_paragraph_announces_the_numbered_paragraphs():
 def test_full_width_numbers_are_ordinals_too():
     found = extract("徐宁要求：１．加强值守；２．及时报告。", persons=["徐宁"])
     assert texts(found) == ["加强值守", "及时报告"]
+
+
+def test_run_on_list_closed_by_zhe():
+    found = extract(
+        "邱明要求全体干部守纪律;讲规矩;重实干,这三点要求要贯穿全年工作。",
+        persons=["邱明"],
+    )
+    assert texts(found) == ["全体干部守纪律", "讲规矩", "重实干"]
+    assert {d.group for d in found} == {"三点要求"}

@@ -245,6 +245,8 @@ _STOP_END = re.compile(
 _STATEMENT_VERBS = {"指出", "表示", "说", "认为"}
 _REQUEST_NOUNS = {"要求", "意见", "需求", "看法", "原则", "建议"}
 _GOES_ON = re.compile(rf"\s*(?:(?:要|必须|务必)(?![求素点闻])|{_MARKER.pattern})")
+# What closes a run-on list before its heading: A,B,以及C等3项要求 / …这三点要求
+_RUN_ON_END = re.compile(r"[,，;；]?(?:等|这|这些)$")
 _RUN_ON_CONNECTOR = re.compile(r"^(?:以及|及|和|并且|并|还有|包括|同时)[,，:：]?")
 _SENTENCE_CLOSE = re.compile(rf"[{SENTENCE_END}][”」』\"]*")
 _TERMINAL = "。!?！？”」』）)…\"'"
@@ -667,13 +669,15 @@ def _listed_sets(reader, regions, taken):
                 while end < paragraph_end and text[end] not in SENTENCE_END:
                     end += 1
                 items = _split_items(text, start, end, count, ";；")
-        elif text[match.start() - 1 : match.start()] == "等":
+        elif run_on := _RUN_ON_END.search(
+            text, max(0, match.start() - 4), match.start()
+        ):
             region = next(
                 (r for r in regions if r.start <= match.start() <= r.end), None
             )
-            if region is None or region.start >= match.start() - 1:
+            if region is None or region.start >= run_on.start():
                 continue
-            start, end = region.start, match.start() - 1
+            start, end = region.start, run_on.start()
             for lead in _LEAD.finditer(text, start, end):
                 start = max(start, lead.end())
             colon = max(text.rfind(":", start, end), text.rfind("：", start, end))
