@@ -65,6 +65,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "newsroom.middleware.SecurityHeadersMiddleware",
+    "newsroom.middleware.InputSanitizerMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -100,6 +102,9 @@ DATABASES = {
         os.environ.get("DATABASE_URL")
         or f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        # A persistent connection broken by a database restart is noticed and
+        # replaced at the start of the next request: the site recovers by itself.
+        conn_health_checks=True,
     )
 }
 
@@ -189,6 +194,11 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "articles.api.exceptions.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "articles.api.parsers.JSONParser",
+        "articles.api.parsers.FormParser",
+        "articles.api.parsers.MultiPartParser",
+    ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 

@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularSwaggerView
+
+from articles.api.schema import SchemaView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("articles.api.urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path(
         "api/docs/",
         SpectacularSwaggerView.as_view(url_name="api-schema"),
@@ -13,3 +15,10 @@ urlpatterns = [
     ),
     path("", include("articles.urls")),
 ]
+
+# Chinese pages for readers, the API's JSON error shape under /api/, and 503 (not
+# 500) while the database is unreachable.
+handler400 = "newsroom.errors.bad_request"
+handler403 = "newsroom.errors.permission_denied"
+handler404 = "newsroom.errors.page_not_found"
+handler500 = "newsroom.errors.server_error"

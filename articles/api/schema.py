@@ -1,5 +1,8 @@
 """OpenAPI post-processing: document the error responses every operation can give."""
 
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.renderers import JSONRenderer
+
 ERROR_SCHEMA = {
     "type": "object",
     "description": "An error: a message, a code, and field-level messages for 400s.",
@@ -48,3 +51,15 @@ def add_error_responses(result, generator, request, public):
                     "304", {"description": "Not modified (If-None-Match matched)."}
                 )
     return result
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI document; its errors are JSON like every other API error
+    (not YAML, whatever the schema's own content negotiation picked)."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code >= 400:
+            response.accepted_renderer = JSONRenderer()
+            response.accepted_media_type = JSONRenderer.media_type
+        return response
