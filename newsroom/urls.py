@@ -3,8 +3,11 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularSwaggerView
 
 from articles.api.schema import SchemaView
+from newsroom import health
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("articles.api.urls")),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
