@@ -120,3 +120,17 @@ def service_unavailable(request):
             headers=headers,
         )
     return _page(request, "503.html", 503, headers=headers)
+
+
+def login_locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer to a login attempt while locked out (Chinese, 429)."""
+    from django.conf import settings
+
+    minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
+    return _page(
+        request,
+        "login_locked_out.html",
+        429,
+        {"failure_limit": settings.AXES_FAILURE_LIMIT, "cooloff_minutes": minutes},
+        headers={"Retry-After": str(minutes * 60)},
+    )
