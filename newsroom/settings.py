@@ -5,10 +5,9 @@ from an environment variable (see ``.env.example``); the defaults are safe for l
 development on SQLite.
 """
 
+import datetime
 import os
 from pathlib import Path
-
-import datetime
 
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE

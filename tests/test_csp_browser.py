@@ -38,10 +38,12 @@ def page(browser, live_server):
     page.on(
         "console",
         lambda message: (
-            "Content Security Policy" in message.text
-            or "Content-Security-Policy" in message.text
-        )
-        and page.violations.append(message.text),
+            (
+                "Content Security Policy" in message.text
+                or "Content-Security-Policy" in message.text
+            )
+            and page.violations.append(message.text)
+        ),
     )
     page.add_init_script(
         "document.addEventListener('securitypolicyviolation', e => "
