@@ -15,6 +15,7 @@ import copy
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -37,6 +38,8 @@ from articles.models import (
     Tag,
 )
 
+from .fields import RFC3339DateTimeField
+
 
 @extend_schema_field(OpenApiTypes.URI)
 class HtmlUrlField(serializers.ReadOnlyField):
@@ -54,6 +57,11 @@ class HtmlUrlField(serializers.ReadOnlyField):
 
 class ReadSerializer(serializers.ModelSerializer):
     """A representation only: every field read-only, so none is "required"."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: RFC3339DateTimeField,
+    }
 
     def get_fields(self):
         fields = super().get_fields()

@@ -88,6 +88,16 @@ class NewsroomViewSet(viewsets.ModelViewSet):
             raise exceptions.ValidationError(
                 {name: [_("Unknown query parameter.")] for name in unknown}
             )
+        # An empty value would otherwise be ignored and silently match everything.
+        empty = sorted(
+            name
+            for name, values in request.query_params.lists()
+            if any(not value.strip() for value in values)
+        )
+        if empty:
+            raise exceptions.ValidationError(
+                {name: [_("This parameter cannot be empty.")] for name in empty}
+            )
 
     def read_serializer_class(self):
         if self.action == "list":
