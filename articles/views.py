@@ -28,6 +28,7 @@ from .models import (
     Position,
     search_terms,
 )
+from .pagination import SeekPaginator
 
 DESCRIPTION_LENGTH = 120
 
@@ -77,10 +78,12 @@ class ArticleListView(ListView):
     """Home: the latest published articles."""
 
     paginate_by = 10
+    paginator_class = SeekPaginator
     context_object_name = "articles"
 
     def get_queryset(self):
-        return Article.objects.published().with_related()
+        # Cards show the lede, never the body.
+        return Article.objects.published().with_related().defer("body")
 
 
 class ArticleDetailView(DetailView):

@@ -219,6 +219,8 @@ BENCH = env_bool("BENCH")
 if BENCH:
     ROOT_URLCONF = "bench.urls"
     MIDDLEWARE.insert(0, "bench.middleware.QueryCountMiddleware")
+    TEMPLATES[0]["DIRS"].append(BASE_DIR / "bench" / "templates")
+    RESPONSE_CACHE_EXCLUDE.append("/bench/")  # the floors are always computed
 
 # Production is served over HTTPS; each switch can be turned off from the environment
 # (for instance behind a proxy that already redirects).

@@ -329,6 +329,8 @@ class ArticleViewSet(NewsroomViewSet):
 
     def get_queryset(self):
         queryset = visible_articles(self.request).with_related()
+        if not self.shows("body"):
+            queryset = queryset.defer("body")  # lists show none
         if self.shows("people"):
             queryset = queryset.prefetch_related(
                 Prefetch(

@@ -1,0 +1,31 @@
+"""Counts the database queries of each request in an ``X-Queries`` header.
+
+It sits outermost, so a response served from the response cache reports 0.
+"""
+
+from django.db import connections
+
+
+class QueryCountMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        count = [0]
+
+        def counter(execute, sql, params, many, context):
+            count[0] += 1
+            return execute(sql, params, many, context)
+
+        wrappers = [
+            connections[alias].execute_wrapper(counter) for alias in connections
+        ]
+        for wrapper in wrappers:
+            wrapper.__enter__()
+        try:
+            response = self.get_response(request)
+        finally:
+            for wrapper in reversed(wrappers):
+                wrapper.__exit__(None, None, None)
+        response["X-Queries"] = str(count[0])
+        return response
