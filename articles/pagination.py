@@ -4,7 +4,8 @@
 (bodies and all). ``SeekPaginator`` asks for the page's primary keys in a
 subquery instead (``WHERE id IN (SELECT id … ORDER BY … LIMIT 10 OFFSET 9000)``),
 which PostgreSQL answers from the ordering index alone, and then loads only the
-page's rows. The public pages and the API both use it.
+page's rows; a page past the middle is counted from the other end, so the last
+pages cost what the first ones do. The public pages and the API both use it.
 """
 
 from django.core.paginator import Paginator
@@ -31,5 +32,8 @@ class SeekPaginator(Paginator):
         ):
             return rows[bottom:top]
         # The page's keys first (index only), then just those rows, in order.
-        keys = rows.values("pk")[bottom:top]
+        if bottom > self.count // 2:
+            keys = rows.reverse().values("pk")[self.count - top : self.count - bottom]
+        else:
+            keys = rows.values("pk")[bottom:top]
         return rows.filter(pk__in=keys)

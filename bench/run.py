@@ -255,10 +255,19 @@ def sample(base, urls, count=20):
     )
 
 
-def warm(base, plan):
-    urls = [base + url for urls in plan.values() for url in urls]
-    with ThreadPoolExecutor(8) as pool:
-        list(pool.map(fetch, urls))
+def warm(base, plan, limit=120):
+    """Fetch every URL once (at most ``limit`` seconds a scenario)."""
+    for name, urls in plan.items():
+        deadline = time.monotonic() + limit
+
+        def once(url, deadline=deadline):
+            if time.monotonic() < deadline:
+                fetch(base + url)
+
+        with ThreadPoolExecutor(4) as pool:
+            list(pool.map(once, urls))
+        if time.monotonic() >= deadline:
+            print(f"  (warming {name} stopped after {limit} s)", flush=True)
 
 
 def wrk(base, urls, args):
@@ -356,6 +365,8 @@ def report(results, args):
 
 
 def main():
+    # A stop (Ctrl-C, SIGTERM) unwinds through the servers' ``finally``.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     args = parse()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (apt-get install wrk)")

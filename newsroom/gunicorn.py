@@ -32,3 +32,12 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 # gunicorn ≥ 24's control socket sits at one path per user; several servers on
 # one host would fight over it, and nothing here uses it.
 control_socket_disable = True
+
+
+def pre_fork(server, worker):
+    # Move everything loaded so far (Django, the URLconf, templates) out of the
+    # garbage collector's sight: collections then scan only per-request objects,
+    # and forked workers keep sharing those pages instead of copying them.
+    import gc
+
+    gc.freeze()
