@@ -7,7 +7,7 @@ PORT ?= 8000
 # Local development defaults; the environment (or a CI script) may override them.
 export DEBUG ?= 1
 
-.PHONY: run serve test lint format setup migrate fixtures admin-login clean
+.PHONY: run serve test lint format setup migrate fixtures admin-login clean eval
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,3 +54,11 @@ test: lint
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
+
+# The importer's scores on ../shared/extraction-dev (when that folder exists).
+EXTRACTION_DEV ?= ../shared/extraction-dev
+eval: fixtures
+	@if [ -f "$(EXTRACTION_DEV)/score.py" ]; then \
+		$(BIN)/python "$(EXTRACTION_DEV)/score.py" "$(EXTRACTION_DEV)" \
+			--cmd '$(BIN)/python manage.py import_article --dry-run --json {file}'; \
+	else echo "No extraction set at $(EXTRACTION_DEV): nothing to score."; fi
