@@ -52,7 +52,9 @@ def recent(articles):
 
     One query: a row beyond the limit tells that the list goes on.
     """
-    rows = list(articles.order_by("-published_at", "-pk")[: RECENT_ARTICLES + 1])
+    rows = list(
+        articles.defer("body").order_by("-published_at", "-pk")[: RECENT_ARTICLES + 1]
+    )
     return rows[:RECENT_ARTICLES], len(rows) > RECENT_ARTICLES
 
 
