@@ -33,9 +33,10 @@ from .pagination import SeekPaginator
 DESCRIPTION_LENGTH = 120
 
 # Person and organization pages show the newest of their articles and directives
-# (complete sets) and link to the full, paginated lists.
-RECENT_ARTICLES = 20
-RECENT_DIRECTIVE_ARTICLES = 10
+# (complete sets) and link to the full, paginated lists. The caps keep those pages
+# within about twice an article page's work (issue 11).
+RECENT_ARTICLES = 10
+RECENT_DIRECTIVE_ARTICLES = 3
 
 # JSON inside <script> must not be able to close the element (as json_script does).
 JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
