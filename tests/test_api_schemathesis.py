@@ -40,6 +40,8 @@ CHECKS = [
 READ_OPERATIONS = [
     "GET /api/v1/articles/",
     "GET /api/v1/articles/{slug}/",
+    "GET /api/v1/directive-sets/",
+    "GET /api/v1/directive-sets/{id}/",
     "GET /api/v1/directives/",
     "GET /api/v1/directives/{id}/",
     "GET /api/v1/people/",
