@@ -617,8 +617,11 @@ class Article(models.Model):
             ),
         ]
         indexes = [
+            # The public lists' filter and order (status, then newest first, the
+            # id breaking ties): pages, counts and deep pages read the index only.
             models.Index(
-                fields=["status", "-published_at"], name="article_status_date_idx"
+                fields=["status", "-published_at", "-id"],
+                name="article_status_date_idx",
             ),
         ]
 
@@ -842,9 +845,11 @@ class DirectiveSetQuerySet(models.QuerySet):
         return self.filter(addressees=organization).distinct()
 
     def with_related(self):
-        return self.select_related(
-            "article", "issuer", "position__organization"
-        ).prefetch_related("addressees")
+        return (
+            self.select_related("article", "issuer", "position__organization")
+            .defer("article__body", "article__lede")
+            .prefetch_related("addressees")
+        )
 
 
 class DirectiveKind(models.TextChoices):
@@ -974,11 +979,16 @@ class DirectiveQuerySet(models.QuerySet):
         )
 
     def with_related(self):
-        return self.select_related(
-            "directive_set__article",
-            "directive_set__issuer",
-            "directive_set__position__organization",
-        ).prefetch_related("directive_set__addressees")
+        # Lists of directives name their article; they never show its text.
+        return (
+            self.select_related(
+                "directive_set__article",
+                "directive_set__issuer",
+                "directive_set__position__organization",
+            )
+            .defer("directive_set__article__body", "directive_set__article__lede")
+            .prefetch_related("directive_set__addressees")
+        )
 
 
 FIRST_CLAUSE = re.compile(r"^[^,，;；。:：!！?？]+")

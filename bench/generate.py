@@ -21,6 +21,7 @@ from articles.models import (
     Article,
     Credit,
     Directive,
+    DirectiveSet,
     MentionRole,
     Organization,
     OrganizationAlias,
@@ -151,7 +152,14 @@ def generate(articles, *, seed=1, out=print):
     """Replace every article, person and organization with ``articles`` new ones."""
     rng = random.Random(seed)
     sentences = sentence_pool()
-    for model in (Directive, PersonMention, OrganizationMention, Credit, Position):
+    for model in (
+        Directive,
+        DirectiveSet,
+        PersonMention,
+        OrganizationMention,
+        Credit,
+        Position,
+    ):
         model.objects.all().delete()
     Article.objects.all().delete()
     for model in (OrganizationAlias, Person, Tag):
@@ -290,38 +298,51 @@ def generate(articles, *, seed=1, out=print):
 
 
 def make_directives(rng, articles, people, orgs, position_of, sentences, out):
-    """About five directives per article, in one or two sets, each to an org."""
-    directives = []
+    """One or two sets per article (about 5.5 items in all), each addressed to
+    an organization; item texts are sentences of the article's own body."""
+    sets, planned = [], []
     for a in articles:
-        sets = 1 if rng.random() < 0.6 else 2
-        for set_number in range(1, sets + 1):
+        paragraphs_text = a.body
+        for number in range(1, (1 if rng.random() < 0.6 else 2) + 1):
             issuer = rng.choice(people)
-            heading = rng.choice(SET_HEADINGS)
-            kind = rng.choice(Directive.Kind.values)
-            for ordinal in range(1, rng.randint(3, 5) + 1):
-                text = rng.choice(sentences)
-                directives.append(
-                    Directive(
-                        article=a,
-                        issuer=issuer,
-                        position=position_of.get(issuer.pk),
-                        set_number=set_number,
-                        set_heading=heading,
-                        ordinal=ordinal,
-                        kind=kind,
-                        text=text,
-                        summary=first_clause(text)[:300],
-                    )
+            sets.append(
+                DirectiveSet(
+                    article=a,
+                    number=number,
+                    issuer=issuer,
+                    position=position_of.get(issuer.pk),
+                    heading=rng.choice(SET_HEADINGS),
+                    kind=rng.choice(DirectiveSet.Kind.values),
                 )
-    saved = []
-    for offset in range(0, len(directives), BATCH * 5):
-        saved += bulk(Directive, directives[offset : offset + BATCH * 5])
-    Link = Directive.addressees.through
+            )
+            planned.append((paragraphs_text, rng.randint(3, 5)))
+    saved_sets = []
+    for offset in range(0, len(sets), BATCH * 5):
+        saved_sets += bulk(DirectiveSet, sets[offset : offset + BATCH * 5])
+    Link = DirectiveSet.addressees.through
     bulk(
         Link,
         [
-            Link(directive_id=d.pk, organization_id=orgs[d.pk % len(orgs)].pk)
-            for d in saved
+            Link(directiveset_id=s.pk, organization_id=orgs[s.pk % len(orgs)].pk)
+            for s in saved_sets
         ],
     )
-    out(f"  directives: {len(saved)}")
+    items = []
+    for directive_set, (body_text, count) in zip(saved_sets, planned, strict=True):
+        found = [x + "。" for x in body_text.split("。") if 10 <= len(x) <= 200]
+        for ordinal in range(1, count + 1):
+            text = rng.choice(found or sentences).replace("\n", "")
+            start = body_text.find(text)
+            items.append(
+                Directive(
+                    directive_set=directive_set,
+                    ordinal=ordinal,
+                    text=text,
+                    summary=first_clause(text)[:300],
+                    span_start=start if start >= 0 else None,
+                    span_end=start + len(text) if start >= 0 else None,
+                )
+            )
+    for offset in range(0, len(items), BATCH * 5):
+        bulk(Directive, items[offset : offset + BATCH * 5])
+    out(f"  directive sets: {len(saved_sets)}, directives: {len(items)}")

@@ -126,7 +126,7 @@ def scenarios(args):
     """Each scenario's distinct URLs, drawn from the generated data."""
     from django.db.models import Exists, OuterRef
 
-    from articles.models import Article, Directive, Organization, Person
+    from articles.models import Article, DirectiveSet, Organization, Person
 
     rng = random.Random(7)
     n = args.urls
@@ -136,14 +136,16 @@ def scenarios(args):
     home_pages = max(1, (total + 9) // 10)
     api_pages = max(1, (total + 19) // 20)
     people = list(
-        Person.objects.filter(Exists(Directive.objects.filter(issuer=OuterRef("pk"))))
+        Person.objects.filter(
+            Exists(DirectiveSet.objects.filter(issuer=OuterRef("pk")))
+        )
         .order_by("?")
         .values_list("slug", "name")[:n]
     )
     orgs = list(Organization.objects.order_by("?").values_list("slug", "name")[:n])
     ids = list(published.order_by("?").values_list("pk", flat=True)[:n])
     years = sorted({d.year for d in published.dates("published_at", "year")})
-    kinds = Directive.Kind.values
+    kinds = DirectiveSet.Kind.values
     expand = "people,organizations,credits,photos,directives"
 
     def directive_filters(i):
@@ -257,7 +259,7 @@ def sample(base, urls, count=20):
     return tuple(sum(r[i] for r in results) / len(results) for i in (1, 2, 3))
 
 
-def warm(base, plan, limit=120):
+def warm(base, plan, limit=30):
     """Fetch every URL once (at most ``limit`` seconds a scenario)."""
     for name, urls in plan.items():
         deadline = time.monotonic() + limit

@@ -54,3 +54,38 @@ def test_home_and_api_lists_never_load_bodies(client, articles):
         ]
         assert selects, url
         assert not any('"articles_article"."body"' in sql for sql in selects), url
+
+
+def test_the_directive_filters_offer_a_bounded_list(client, monkeypatch):
+    """The issuer select lists the newest sets' issuers, never the whole archive;
+    an issuer outside that list still filters and shows as chosen."""
+    from articles import forms
+
+    monkeypatch.setattr(forms, "CHOICE_SETS", 3)
+    people = factories.PersonFactory.create_batch(6)
+    for person in people:
+        factories.DirectiveSetFactory(issuer=person)
+    page = client.get("/directives/").content.decode()
+    offered = [p for p in people if f'value="{p.slug}"' in page]
+    assert len(offered) == 3
+    oldest = people[0]
+    response = client.get("/directives/", {"issuer": oldest.slug})
+    assert response.status_code == 200
+    assert f'<option value="{oldest.slug}" selected>' in response.content.decode()
+
+
+def test_articles_embed_lean_directives(client):
+    directive_set = factories.DirectiveSetFactory(
+        addressees=[factories.OrganizationFactory()]
+    )
+    factories.DirectiveFactory(directive_set=directive_set)
+    article = client.get(
+        "/api/v1/articles/", {"expand": "directives,directive_sets"}
+    ).json()["results"][0]
+    (directive,) = article["directives"]
+    assert "url" not in directive and "article" not in directive
+    assert set(directive["issuer"]) == {"id", "slug", "name"}
+    assert set(directive["addressees"][0]) == {"id", "slug", "name"}
+    (embedded_set,) = article["directive_sets"]
+    assert "article" not in embedded_set and "url" not in embedded_set
+    assert [item["text"] for item in embedded_set["items"]] == [directive["text"]]
