@@ -7,7 +7,7 @@ PORT ?= 8000
 # Local development defaults; the environment (or a CI script) may override them.
 export DEBUG ?= 1
 
-.PHONY: run test lint format setup migrate fixtures admin-login clean eval
+.PHONY: run serve test lint format setup migrate fixtures admin-login clean eval
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,15 @@ admin-login: setup
 
 run: fixtures admin-login
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Production: gunicorn (settings in newsroom/gunicorn.py) with DEBUG off. Needs
+# SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (and REDIS_URL with several servers);
+# see docs/deploy.md.
+serve: export DEBUG := 0
+serve: setup
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	BIND=$${BIND:-$(HOST):$(PORT)} $(BIN)/gunicorn -c python:newsroom.gunicorn
 
 lint: setup
 	$(BIN)/ruff check .

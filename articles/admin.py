@@ -31,7 +31,7 @@ from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from . import services
+from . import cache, services
 from .models import (
     Article,
     Credit,
@@ -175,7 +175,46 @@ class VersionedInlineMixin(VersionFieldMixin):
     formset = VersionedInlineFormSet
 
 
-class NewsroomAdmin(VersionAdmin):
+class ContentChangedMixin:
+    """Tells the public response cache about every write made in the admin.
+
+    Every admin write is a POST to one of these views (add, change, delete,
+    the list's actions and bulk edits, history revert and recover); once the
+    view has returned, its transaction has committed.
+    """
+
+    def _then_content_changed(self, request, response):
+        if request.method == "POST":
+            cache.content_changed()
+        return response
+
+    def changeform_view(self, request, *args, **kwargs):
+        return self._then_content_changed(
+            request, super().changeform_view(request, *args, **kwargs)
+        )
+
+    def delete_view(self, request, *args, **kwargs):
+        return self._then_content_changed(
+            request, super().delete_view(request, *args, **kwargs)
+        )
+
+    def changelist_view(self, request, *args, **kwargs):
+        return self._then_content_changed(
+            request, super().changelist_view(request, *args, **kwargs)
+        )
+
+    def revision_view(self, request, *args, **kwargs):
+        return self._then_content_changed(
+            request, super().revision_view(request, *args, **kwargs)
+        )
+
+    def recover_view(self, request, *args, **kwargs):
+        return self._then_content_changed(
+            request, super().recover_view(request, *args, **kwargs)
+        )
+
+
+class NewsroomAdmin(ContentChangedMixin, VersionAdmin):
     """Base for every admin class: history and rollback on each object."""
 
     history_latest_first = True

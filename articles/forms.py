@@ -2,11 +2,28 @@
 
 from django import forms
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Directive, DirectiveSet, Organization, Person
+from .models import Article, Directive, DirectiveSet, Organization, Person
 
 SEARCH_MAX_LENGTH = 100
+# The directive filters offer the issuers and addressees of this many newest sets.
+CHOICE_SETS = 200
+CHOICE_LIMIT = 100
+
+
+def published_years():
+    """Years from the first published article's to the latest one's, newest
+    first: two reads of the publication-date index, not a scan of every set."""
+    dates = Article.objects.published().order_by("published_at")
+    first = dates.values_list("published_at", flat=True).first()
+    last = dates.reverse().values_list("published_at", flat=True).first()
+    if first is None:
+        return []
+    first_year = timezone.localtime(first).year
+    last_year = timezone.localtime(last).year
+    return list(range(last_year, first_year - 1, -1))
 
 
 class SearchForm(forms.Form):
@@ -74,23 +91,47 @@ class DirectiveFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         public = DirectiveSet.objects.published()
+        # What validates: anyone with a published set (one indexed lookup of the
+        # slug given). What the select offers: a bounded list, below.
         self.fields["issuer"].queryset = Person.objects.filter(
             Exists(public.filter(issuer=OuterRef("pk")))
         )
         self.fields["addressee"].queryset = Organization.objects.filter(
             Exists(public.filter(addressees=OuterRef("pk")))
         )
-        years = sorted(
-            {
-                moment.year
-                for moment in public.datetimes("article__published_at", "year")
-            },
-            reverse=True,
+        recent = public.order_by("-article__published_at", "-article_id").values("pk")[
+            :CHOICE_SETS
+        ]
+        self._offer(
+            "issuer",
+            Person.objects.filter(directive_sets__in=recent),
+            _("All issuers"),
+        )
+        self._offer(
+            "addressee",
+            Organization.objects.filter(directive_sets_received__in=recent),
+            _("All addressees"),
         )
         self.fields["year"].choices = [
             ("", _("All years")),
-            *((str(year), str(year)) for year in years),
+            *((str(year), str(year)) for year in published_years()),
         ]
+
+    def _offer(self, name, candidates, empty_label):
+        """Offer the people or organizations of the newest sets, and the one
+        asked for: the select never lists every issuer in the archive (~800 at
+        10,000 articles); any other one is reached by its page or its slug."""
+        chosen = self.data.get(name) if self.is_bound else None
+        rows = candidates.distinct().order_by("name").values_list("slug", "name")
+        rows = list(rows[:CHOICE_LIMIT])
+        if chosen and chosen not in {slug for slug, _name in rows}:
+            extra = (
+                self.fields[name]
+                .queryset.filter(slug=chosen)
+                .values_list("slug", "name")[:1]
+            )
+            rows = [*extra, *rows]
+        self.fields[name].widget.choices = [("", empty_label), *rows]
 
     def filter(self, queryset):
         """``queryset`` narrowed by every valid filter; invalid ones are ignored."""

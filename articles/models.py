@@ -72,6 +72,24 @@ class Tag(models.Model):
         return self.name
 
 
+def published_condition(prefix=""):
+    """The condition "public" (published, and not scheduled for later) on the
+    article at ``prefix`` (``"article__"``, ``"reported_in__"``; empty for an
+    Article queryset itself).
+
+    ``ArticleQuerySet.published()`` applies it; related querysets join through it
+    instead of ``article__in=…``, so a check about one person or organization
+    follows its own rows by index rather than listing every public article.
+    """
+    return Q(
+        **{
+            f"{prefix}status": Article.Status.PUBLISHED,
+            f"{prefix}published_at__isnull": False,
+            f"{prefix}published_at__lte": Now(),
+        }
+    )
+
+
 class OrganizationQuerySet(models.QuerySet):
     def matching_name(self, name):
         """Organizations whose full name or one of whose aliases is ``name``."""
@@ -90,14 +108,13 @@ class OrganizationQuerySet(models.QuerySet):
 
     def in_published_articles(self):
         """Organizations that a published article names, publishes or addresses."""
-        published = Article.objects.published()
         return self.filter(
             Exists(
                 OrganizationMention.objects.filter(
-                    organization=OuterRef("pk"), article__in=published
+                    published_condition("article__"), organization=OuterRef("pk")
                 )
             )
-            | Exists(published.filter(publisher=OuterRef("pk")))
+            | Exists(Article.objects.published().filter(publisher=OuterRef("pk")))
             | Exists(DirectiveSet.objects.published().filter(addressees=OuterRef("pk")))
         )
 
@@ -189,27 +206,28 @@ class PersonQuerySet(models.QuerySet):
     def matching_name(self, name):
         return self.filter(Q(name=name) | Q(aliases__name=name)).distinct()
 
+    @staticmethod
+    def _in_published_articles():
+        return Exists(
+            PersonMention.objects.filter(
+                published_condition("article__"), person=OuterRef("pk")
+            )
+        ) | Exists(DirectiveSet.objects.published().filter(issuer=OuterRef("pk")))
+
     def in_published_articles(self):
         """People whom a published article names or quotes with a directive."""
-        published = Article.objects.published()
-        return self.filter(
-            Exists(
-                PersonMention.objects.filter(
-                    person=OuterRef("pk"), article__in=published
-                )
-            )
-            | Exists(DirectiveSet.objects.published().filter(issuer=OuterRef("pk")))
-        )
+        return self.filter(self._in_published_articles())
 
     def public(self):
         """People the public may see: named in published material, or holding a
         public position (see ``PositionQuerySet.public``).
 
         A person entered only for a draft (a scoop's new appointee) stays hidden
-        until the article is published.
+        until the article is published. Every test is correlated with the person
+        row, so checking one person reads only that person's rows.
         """
         return self.filter(
-            Q(pk__in=self.model.objects.in_published_articles().values("pk"))
+            self._in_published_articles()
             | Exists(Position.objects.public().filter(person=OuterRef("pk")))
         )
 
@@ -277,7 +295,7 @@ class PositionQuerySet(models.QuerySet):
         article) and those reported in a published one, not those known only
         from a draft or a scheduled article."""
         return self.filter(
-            Q(reported_in__isnull=True) | Q(reported_in__in=Article.objects.published())
+            Q(reported_in__isnull=True) | published_condition("reported_in__")
         )
 
     def current(self, on=None):
@@ -437,11 +455,7 @@ def _occurrences(field_name, text):
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """The one definition of "public": published, and not scheduled for later."""
-        return self.filter(
-            status=Article.Status.PUBLISHED,
-            published_at__isnull=False,
-            published_at__lte=Now(),
-        )
+        return self.filter(published_condition())
 
     def drafts(self):
         return self.filter(status=Article.Status.DRAFT)
@@ -603,8 +617,11 @@ class Article(models.Model):
             ),
         ]
         indexes = [
+            # The public lists' filter and order (status, then newest first, the
+            # id breaking ties): pages, counts and deep pages read the index only.
             models.Index(
-                fields=["status", "-published_at"], name="article_status_date_idx"
+                fields=["status", "-published_at", "-id"],
+                name="article_status_date_idx",
             ),
         ]
 
@@ -819,7 +836,7 @@ def stated_count(heading):
 class DirectiveSetQuerySet(models.QuerySet):
     def published(self):
         """Sets of public articles: the only ones anonymous readers may see."""
-        return self.filter(article__in=Article.objects.published())
+        return self.filter(published_condition("article__"))
 
     def by_issuer(self, person):
         return self.filter(issuer=person)
@@ -828,9 +845,11 @@ class DirectiveSetQuerySet(models.QuerySet):
         return self.filter(addressees=organization).distinct()
 
     def with_related(self):
-        return self.select_related(
-            "article", "issuer", "position__organization"
-        ).prefetch_related("addressees")
+        return (
+            self.select_related("article", "issuer", "position__organization")
+            .defer("article__body", "article__lede")
+            .prefetch_related("addressees")
+        )
 
 
 class DirectiveKind(models.TextChoices):
@@ -949,7 +968,7 @@ class DirectiveSet(models.Model):
 class DirectiveQuerySet(models.QuerySet):
     def published(self):
         """Items of public articles: the only ones anonymous readers may see."""
-        return self.filter(directive_set__article__in=Article.objects.published())
+        return self.filter(published_condition("directive_set__article__"))
 
     def by_issuer(self, person):
         return self.filter(directive_set__issuer=person)
@@ -960,11 +979,16 @@ class DirectiveQuerySet(models.QuerySet):
         )
 
     def with_related(self):
-        return self.select_related(
-            "directive_set__article",
-            "directive_set__issuer",
-            "directive_set__position__organization",
-        ).prefetch_related("directive_set__addressees")
+        # Lists of directives name their article; they never show its text.
+        return (
+            self.select_related(
+                "directive_set__article",
+                "directive_set__issuer",
+                "directive_set__position__organization",
+            )
+            .defer("directive_set__article__body", "directive_set__article__lede")
+            .prefetch_related("directive_set__addressees")
+        )
 
 
 FIRST_CLAUSE = re.compile(r"^[^,，;；。:：!！?？]+")

@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from reversion.models import Version
 
+from . import cache
 from .models import Article
 
 PUBLISH_PERMISSION = "articles.publish_article"
@@ -166,6 +167,7 @@ def _save_with_revision(*, article, user, comment):
     reversion.add_to_revision(article)
     reversion.set_user(user if user is not None and user.is_authenticated else None)
     reversion.set_comment(comment)
+    cache.content_changed()
 
 
 def article_publish(

@@ -29,13 +29,15 @@ from .models import (
     Position,
     search_terms,
 )
+from .pagination import SeekPaginator
 
 DESCRIPTION_LENGTH = 120
 
 # Person and organization pages show the newest of their articles and directives
-# (complete sets) and link to the full, paginated lists.
-RECENT_ARTICLES = 20
-RECENT_DIRECTIVE_ARTICLES = 10
+# (complete sets) and link to the full, paginated lists. The caps keep those pages
+# within about twice an article page's work (issue 11).
+RECENT_ARTICLES = 10
+RECENT_DIRECTIVE_ARTICLES = 3
 
 # JSON inside <script> must not be able to close the element (as json_script does).
 JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -52,7 +54,9 @@ def recent(articles):
 
     One query: a row beyond the limit tells that the list goes on.
     """
-    rows = list(articles.order_by("-published_at", "-pk")[: RECENT_ARTICLES + 1])
+    rows = list(
+        articles.defer("body").order_by("-published_at", "-pk")[: RECENT_ARTICLES + 1]
+    )
     return rows[:RECENT_ARTICLES], len(rows) > RECENT_ARTICLES
 
 
@@ -69,9 +73,11 @@ def in_recent_articles(directives):
 
 def directive_order(queryset):
     """Newest article first, then the sets and their items in the text's order."""
+    # Newest first on (published_at, id), as the article index orders them, so
+    # the database walks that index instead of sorting every directive.
     return queryset.order_by(
         "-directive_set__article__published_at",
-        "directive_set__article_id",
+        "-directive_set__article_id",
         "directive_set__number",
         "ordinal",
     )
@@ -81,10 +87,12 @@ class ArticleListView(ListView):
     """Home: the latest published articles."""
 
     paginate_by = 10
+    paginator_class = SeekPaginator
     context_object_name = "articles"
 
     def get_queryset(self):
-        return Article.objects.published().with_related()
+        # Cards show the lede, never the body.
+        return Article.objects.published().with_related().defer("body")
 
 
 class ArticleDetailView(DetailView):
@@ -288,6 +296,7 @@ class DirectiveListView(ListView):
     """
 
     paginate_by = 30
+    paginator_class = SeekPaginator
     context_object_name = "directives"
     template_name = "articles/directive_list.html"
 

@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "newsroom.middleware.SecurityHeadersMiddleware",
     "newsroom.middleware.InputSanitizerMiddleware",
+    # Above sessions and authentication: a cached public page costs no more.
+    "articles.cache.PublicCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -110,16 +112,38 @@ TEMPLATES = [
 WSGI_APPLICATION = "newsroom.wsgi.application"
 ASGI_APPLICATION = "newsroom.asgi.application"
 
+# Persistent connections with a health check at the start of each request. The
+# development server opens a thread (and a connection) per request, so it keeps
+# none by default.
+CONN_MAX_AGE = int(os.environ.get("CONN_MAX_AGE", "0" if DEBUG else "60"))
+CONN_HEALTH_CHECKS = env_bool("CONN_HEALTH_CHECKS", default=True)
+
+
+def _database(url):
+    config = dj_database_url.parse(
+        url, conn_max_age=CONN_MAX_AGE, conn_health_checks=CONN_HEALTH_CHECKS
+    )
+    # Behind PgBouncer in transaction pooling mode (see docs/deploy.md).
+    config["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DISABLE_SERVER_SIDE_CURSORS")
+    return config
+
+
 DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL")
-        or f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
-        # A persistent connection broken by a database restart is noticed and
-        # replaced at the start of the next request: the site recovers by itself.
-        conn_health_checks=True,
+    "default": _database(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"
     )
 }
+# An optional read replica for anonymous reads of public pages and API responses
+# (newsroom/db_router.py); writes, the admin and editors stay on the primary.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **_database(os.environ["DATABASE_REPLICA_URL"]),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["newsroom.db_router.PrimaryReplicaRouter"]
+# Seconds the replica may lag behind: for that long after a write, public reads
+# go to the primary, so nothing older than the write is cached.
+DATABASE_REPLICA_LAG = float(os.environ.get("DATABASE_REPLICA_LAG", "5"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -151,13 +175,44 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Uploaded media (photos): on the local disk (MEDIA_ROOT) by default; with
+# MEDIA_STORAGE=s3 in an S3-compatible bucket through django-storages, so that
+# several app servers share them. Credentials come from the usual AWS variables
+# (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) or the machine's role.
+MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "local")
+if MEDIA_STORAGE == "s3":
+    if not os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+        raise ImproperlyConfigured(
+            "MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME (see .env.example)."
+        )
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+            "location": os.environ.get("AWS_LOCATION", "media"),
+            # Photos are public: plain URLs unless the bucket is private.
+            "querystring_auth": env_bool("AWS_QUERYSTRING_AUTH", default=False),
+            "file_overwrite": False,
+        },
+    }
+elif MEDIA_STORAGE != "local":
+    raise ImproperlyConfigured(
+        f"MEDIA_STORAGE must be 'local' or 's3', not {MEDIA_STORAGE!r}."
+    )
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+# Django serves local media itself only when asked (development does): in
+# production the reverse proxy serves MEDIA_ROOT, or the files live in a bucket.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", default=DEBUG)
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
-# A shared cache (API throttling counts, and anything else cached) when several
-# worker processes serve the site; each process keeps its own without REDIS_URL.
+# A shared cache (API throttling counts and the public response cache) when
+# several worker processes or app servers serve the site; each process keeps its
+# own without REDIS_URL.
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
@@ -166,6 +221,21 @@ if os.environ.get("REDIS_URL"):
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),
         }
     }
+
+# The public response cache (articles/cache.py): anonymous pages and API
+# responses, dropped on every write and at the next scheduled publication.
+# RESPONSE_CACHE_SECONDS caps an entry's life; 0 turns the cache off.
+RESPONSE_CACHE_ALIAS = "default"
+RESPONSE_CACHE_SECONDS = int(os.environ.get("RESPONSE_CACHE_SECONDS", "600"))
+RESPONSE_CACHE_EXCLUDE = ["/admin/", "/api/", f"/{STATIC_URL}", f"/{MEDIA_URL}"]
+
+# The benchmark (bench/) adds a reference view and counts queries per request.
+BENCH = env_bool("BENCH")
+if BENCH:
+    ROOT_URLCONF = "bench.urls"
+    MIDDLEWARE.insert(0, "bench.middleware.QueryCountMiddleware")
+    TEMPLATES[0]["DIRS"].append(BASE_DIR / "bench" / "templates")
+    RESPONSE_CACHE_EXCLUDE.append("/bench/")  # the floors are always computed
 
 # Production is served over HTTPS; each switch can be turned off from the environment
 # (for instance behind a proxy that already redirects).

@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from articles.api.schema import SchemaView
@@ -27,3 +29,15 @@ handler400 = "newsroom.errors.bad_request"
 handler403 = "newsroom.errors.permission_denied"
 handler404 = "newsroom.errors.page_not_found"
 handler500 = "newsroom.errors.server_error"
+
+# Uploaded media on the local disk, when no proxy or bucket serves them (see
+# docs/deploy.md): on in development, SERVE_MEDIA=1 elsewhere.
+if settings.SERVE_MEDIA and settings.MEDIA_STORAGE == "local":
+    urlpatterns.insert(
+        0,
+        re_path(
+            rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        ),
+    )

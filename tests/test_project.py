@@ -157,3 +157,60 @@ def test_throttling_counts_are_shared_between_processes():
     assert first.stdout.strip() == "[200, 200]", first.stderr
     second = run_settings(request_schema.format(n=1), **env)
     assert second.stdout.strip() == "[429]", second.stderr
+
+
+def test_production_keeps_checked_persistent_connections():
+    result = run_settings(
+        "from django.conf import settings as s; d = s.DATABASES['default']; "
+        "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])",
+        DEBUG="0",
+        SECRET_KEY="a-production-secret-" + "x" * 40,
+        DATABASE_URL="postgres://postgres@db.example:5432/newsroom",
+    )
+    assert result.stdout.split() == ["60", "True"], result.stderr
+
+
+def test_a_replica_url_adds_the_replica_and_its_router():
+    result = run_settings(
+        "from django.conf import settings as s; r = s.DATABASES['replica']; "
+        "print(r['HOST'], r['TEST']['MIRROR'], *s.DATABASE_ROUTERS)",
+        DEBUG="1",
+        DATABASE_URL="postgres://postgres@primary.example:5432/newsroom",
+        DATABASE_REPLICA_URL="postgres://reader@replica.example:5432/newsroom",
+    )
+    assert result.stdout.split() == [
+        "replica.example",
+        "default",
+        "newsroom.db_router.PrimaryReplicaRouter",
+    ], result.stderr
+
+
+def test_media_go_to_an_s3_bucket_when_asked():
+    result = run_settings(
+        "from django.core.files.storage import storages; d = storages['default']; "
+        "print(type(d).__name__, d.bucket_name, d.url('photos/a.jpg'))",
+        DEBUG="1",
+        MEDIA_STORAGE="s3",
+        AWS_STORAGE_BUCKET_NAME="newsroom-media",
+        AWS_S3_CUSTOM_DOMAIN="media.example.com",
+    )
+    assert result.stdout.split() == [
+        "S3Storage",
+        "newsroom-media",
+        "https://media.example.com/media/photos/a.jpg",
+    ], result.stderr
+
+
+def test_media_stay_on_the_local_disk_by_default():
+    result = run_settings(
+        "from django.core.files.storage import storages; d = storages['default']; "
+        "print(type(d).__name__)",
+        DEBUG="1",
+    )
+    assert result.stdout.split() == ["FileSystemStorage"], result.stderr
+
+
+def test_an_unknown_media_storage_is_refused():
+    result = run_settings("pass", DEBUG="1", MEDIA_STORAGE="ftp")
+    assert result.returncode != 0
+    assert "MEDIA_STORAGE must be" in result.stderr

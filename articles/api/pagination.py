@@ -8,6 +8,8 @@ the whole collection in id order without counting, stable while rows are added.
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, pagination
 
+from articles.pagination import SeekPaginator
+
 MAX_PAGE_SIZE = 100
 
 
@@ -40,6 +42,8 @@ class _PageSizeMixin:
 
 
 class PageNumberPagination(_PageSizeMixin, pagination.PageNumberPagination):
+    django_paginator_class = SeekPaginator
+
     def get_page_number(self, request, paginator):
         raw = request.query_params.get(self.page_query_param)
         if raw is None:

@@ -305,6 +305,98 @@ class PositionSerializer(ReadSerializer):
         expandable = ()
 
 
+# Lean shapes for what an article embeds (``expand=directives,directive_sets``):
+# the article is the parent and is not repeated, and people and organizations are
+# named by id, slug and name (their resources are /api/v1/people/<slug>/ and
+# /api/v1/organizations/<slug>/), so twenty articles with every expansion stay a
+# few times the plain list, not ten.
+
+
+class LeanOrganizationSerializer(ReadSerializer):
+    class Meta:
+        model = Organization
+        fields = ["id", "slug", "name"]
+
+
+class LeanPersonSerializer(ReadSerializer):
+    class Meta:
+        model = Person
+        fields = ["id", "slug", "name"]
+
+
+class LeanPositionSerializer(ReadSerializer):
+    organization = LeanOrganizationSerializer(read_only=True)
+
+    class Meta:
+        model = Position
+        fields = ["id", "title", "organization"]
+
+
+class ArticleDirectiveSerializer(ReadSerializer):
+    """A directive inside its article, with what it shares with its set."""
+
+    issuer = LeanPersonSerializer(source="directive_set.issuer", read_only=True)
+    position = LeanPositionSerializer(
+        source="directive_set.position", read_only=True, allow_null=True
+    )
+    addressees = LeanOrganizationSerializer(
+        source="directive_set.addressees", many=True, read_only=True
+    )
+    set_number = serializers.IntegerField(source="directive_set.number", read_only=True)
+    set_heading = serializers.CharField(source="directive_set.heading", read_only=True)
+    kind = serializers.ChoiceField(
+        source="directive_set.kind", choices=DirectiveSet.Kind.choices, read_only=True
+    )
+
+    class Meta:
+        model = Directive
+        fields = [
+            "id",
+            "set_number",
+            "set_heading",
+            "ordinal",
+            "kind",
+            "issuer",
+            "position",
+            "addressees",
+            "text",
+            "summary",
+            "span_start",
+            "span_end",
+        ]
+
+
+class ArticleDirectiveItemSerializer(ReadSerializer):
+    class Meta:
+        model = Directive
+        fields = ["id", "ordinal", "text", "summary", "span_start", "span_end"]
+
+
+class ArticleDirectiveSetSerializer(ReadSerializer):
+    """A directive set inside its article."""
+
+    issuer = LeanPersonSerializer(read_only=True)
+    position = LeanPositionSerializer(read_only=True, allow_null=True)
+    addressees = LeanOrganizationSerializer(many=True, read_only=True)
+    stated_count = serializers.IntegerField(read_only=True, allow_null=True)
+    items = ArticleDirectiveItemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = DirectiveSet
+        fields = [
+            "id",
+            "number",
+            "issuer",
+            "position",
+            "heading",
+            "label",
+            "kind",
+            "addressees",
+            "stated_count",
+            "items",
+        ]
+
+
 class ArticleListSerializer(ReadSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="api:article-detail", lookup_field="slug"
@@ -321,10 +413,10 @@ class ArticleListSerializer(ReadSerializer):
     )
     credits = CreditSerializer(many=True, read_only=True)
     photos = PhotoSerializer(many=True, read_only=True)
-    directives = DirectiveSerializer(
+    directives = ArticleDirectiveSerializer(
         source="directive_items", many=True, read_only=True
     )
-    directive_sets = DirectiveSetSerializer(many=True, read_only=True)
+    directive_sets = ArticleDirectiveSetSerializer(many=True, read_only=True)
 
     class Meta:
         model = Article

@@ -18,7 +18,7 @@ from rest_framework import exceptions, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from articles import services
+from articles import cache, services
 from articles.models import (
     Article,
     Credit,
@@ -51,6 +51,9 @@ class NewsroomViewSet(viewsets.ModelViewSet):
       ``If-None-Match`` with 304. No ``Last-Modified`` is offered: directives,
       people and positions record no time of change, and an article leaving a
       list moves no date, so only the body's hash can prove a response unchanged.
+    * Anonymous JSON reads are served from the shared response cache
+      (``articles.cache``) once authentication, throttling and the query checks
+      have passed; every write calls ``cache.content_changed()``.
     * Writes run in a transaction; integrity and protected-delete errors are
       400/409, never 500.
     """
@@ -156,6 +159,27 @@ class NewsroomViewSet(viewsets.ModelViewSet):
             if name not in self.visible_fields:
                 target.fields.pop(name)
 
+    # Reads from the shared cache.
+
+    cache_lookup = None
+
+    def cached_read(self, request, read, *args, **kwargs):
+        """``read``'s response, from the cache for an anonymous JSON request."""
+        if (
+            not request.user.is_authenticated
+            and request.accepted_renderer.format == "json"
+        ):
+            self.cache_lookup = cache.lookup(request._request, variant="api")
+        if self.cache_lookup is not None and self.cache_lookup.entry is not None:
+            return self.cache_lookup.response(request)
+        return read(request, *args, **kwargs)
+
+    def list(self, request, *args, **kwargs):
+        return self.cached_read(request, super().list, *args, **kwargs)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self.cached_read(request, super().retrieve, *args, **kwargs)
+
     def get_object(self):
         lookup = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, "")
         if "\x00" in lookup or (
@@ -207,6 +231,7 @@ class NewsroomViewSet(viewsets.ModelViewSet):
                 saved = serializer.save()
                 reversion.set_user(self.request.user)
                 reversion.set_comment(comment)
+                cache.content_changed()
                 return saved
         except services.StaleVersionError as error:
             raise StaleVersion(str(error)) from error
@@ -239,11 +264,14 @@ class NewsroomViewSet(viewsets.ModelViewSet):
         services.object_record_initial_version(instance=instance)
         with transaction.atomic():
             instance.delete()
+            cache.content_changed()
 
     # Conditional GET.
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
+        if getattr(response, "newsroom_cached", False):
+            return response  # stored with its ETag, already answered
         if request.method not in ("GET", "HEAD") or response.status_code != 200:
             return response
         patch_vary_headers(response, ("Authorization", "Accept-Language"))
@@ -253,6 +281,8 @@ class NewsroomViewSet(viewsets.ModelViewSet):
         etag = f'W/"{digest.hexdigest()[:32]}"'
         response["ETag"] = etag
         response["Cache-Control"] = "no-cache"
+        if self.cache_lookup is not None and request.method == "GET":
+            self.cache_lookup.store(response)
         return get_conditional_response(request, etag=etag, response=response)
 
 
@@ -310,6 +340,8 @@ class ArticleViewSet(NewsroomViewSet):
 
     def get_queryset(self):
         queryset = visible_articles(self.request).with_related()
+        if not self.shows("body"):
+            queryset = queryset.defer("body")  # lists show none
         if self.shows("people"):
             queryset = queryset.prefetch_related(
                 Prefetch(

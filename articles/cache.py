@@ -1,0 +1,255 @@
+"""The public response cache: shared by every app server, and never stale.
+
+Anonymous GET responses (the public pages through ``PublicCacheMiddleware``, the
+API's JSON through ``articles.api.views``) are kept in the ``default`` cache
+(Redis when ``REDIS_URL`` is set, so every app server shares it; local memory
+otherwise). Two rules keep a cached response from ever showing old content:
+
+* **Every write changes the content generation.** Entries are keyed by the
+  current generation (a random token in the cache itself) and the request's
+  URL. The write path calls ``content_changed()`` after each write; the new
+  token makes every entry of the old one unreachable at once, on every app
+  server, whatever pages and responses the changed record shows on.
+* **No entry outlives the next scheduled publication.** A scheduled article
+  becomes public when its time comes, with no write; entries therefore expire no
+  later than the earliest ``published_at`` still in the future (one indexed
+  query per generation, itself cached until then).
+
+Never cached: requests carrying a session or messages cookie or an
+``Authorization`` header (editors see drafts), responses that set a cookie, that
+say ``private``/``no-store``, or that vary on a header the key does not cover.
+A hit is answered before sessions, authentication and CSRF are touched, with
+the stored ``ETag`` (and a 304 for a matching ``If-None-Match``).
+
+Replicas: ``newsroom.db_router`` reads public requests from the replica only
+once the generation is older than ``DATABASE_REPLICA_LAG`` seconds, so a page
+rendered just after a write (and cached under the new generation) is read from
+the primary and cannot carry the replica's older rows.
+"""
+
+import contextvars
+import hashlib
+import time
+import uuid
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils.cache import (
+    cc_delim_re,
+    get_conditional_response,
+    patch_cache_control,
+)
+
+GENERATION_KEY = "content:generation"
+NEXT_PUBLICATION_KEY = "content:next-publication:{generation}"
+ENTRY_KEY = "response:{generation}:{digest}"
+# No scheduled article: a sentinel, since None means "not computed yet".
+NOTHING_SCHEDULED = 0.0
+
+# Request headers that make a response differ and that the key includes.
+KEYED_HEADERS = ("HTTP_ACCEPT", "HTTP_ORIGIN")
+# Response Vary entries the key (or the bypass rules) already cover. The site
+# answers in Chinese whatever Accept-Language says, and requests with a session,
+# messages cookie or Authorization header are never cached.
+COVERED_VARY = {"accept", "origin", "accept-language", "cookie", "authorization"}
+# django.contrib.messages' cookie storage has a fixed cookie name.
+MESSAGES_COOKIE = "messages"
+
+# Whether the current request may read from a replica (see newsroom.db_router).
+public_read = contextvars.ContextVar("newsroom_public_read", default=False)
+
+
+def _cache():
+    return caches[settings.RESPONSE_CACHE_ALIAS]
+
+
+def _new_generation():
+    # The creation time leads, so a reader can tell how young the generation is.
+    return f"{time.time():.3f}:{uuid.uuid4().hex}"
+
+
+def _bump():
+    _cache().set(GENERATION_KEY, _new_generation(), None)
+
+
+def content_changed():
+    """Make every cached response stale: call it after every write.
+
+    Inside a transaction the generation changes at once and again on commit:
+    a request that rendered the old rows between the two stored its response
+    under a generation nobody asks for any more.
+    """
+    _bump()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_bump)
+
+
+def current_generation():
+    cache = _cache()
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        # First use, or evicted: any fresh token is safe, old entries are lost.
+        cache.add(GENERATION_KEY, _new_generation(), None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
+
+
+def generation_age(generation):
+    """Seconds since ``generation`` was made."""
+    try:
+        return time.time() - float(generation.split(":", 1)[0])
+    except (AttributeError, ValueError):
+        return 0.0
+
+
+def _next_publication():
+    """The earliest future ``published_at`` as a timestamp, or NOTHING_SCHEDULED."""
+    from .models import Article  # the cache is loaded by settings-time middleware
+
+    moment = (
+        Article.objects.scheduled()
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    return moment.timestamp() if moment else NOTHING_SCHEDULED
+
+
+def enabled():
+    return settings.RESPONSE_CACHE_SECONDS > 0
+
+
+def anonymous_request(request):
+    """Whether ``request`` may share a cached response: GET/HEAD, no identity."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if "HTTP_AUTHORIZATION" in request.META:
+        return False
+    cookies = request.COOKIES
+    return (
+        settings.SESSION_COOKIE_NAME not in cookies and MESSAGES_COOKIE not in cookies
+    )
+
+
+class Lookup:
+    """One request's place in the cache: its key, and the entry if stored."""
+
+    def __init__(self, request, variant):
+        self.generation = current_generation()
+        headers = "\n".join(request.META.get(name, "") for name in KEYED_HEADERS)
+        digest = hashlib.sha256(
+            f"{variant}\n{request.build_absolute_uri()}\n{headers}".encode()
+        ).hexdigest()
+        self.key = ENTRY_KEY.format(generation=self.generation, digest=digest)
+        self.next_key = NEXT_PUBLICATION_KEY.format(generation=self.generation)
+        found = _cache().get_many([self.key, self.next_key])
+        self.entry = found.get(self.key)
+        self.next_publication = found.get(self.next_key)
+
+    def response(self, request):
+        """The stored response (or a 304 for a matching ``If-None-Match``)."""
+        status, headers, content = self.entry
+        response = HttpResponse(content, status=status)
+        for name, value in headers:
+            response[name] = value
+        response.newsroom_cached = True
+        return get_conditional_response(
+            request, etag=response.get("ETag"), response=response
+        )
+
+    def timeout(self):
+        """Seconds the entry may live: until the next scheduled publication."""
+        if self.next_publication is None:
+            self.next_publication = _next_publication()
+            until = self.next_publication - time.time()
+            if self.next_publication == NOTHING_SCHEDULED:
+                _cache().set(self.next_key, NOTHING_SCHEDULED, None)
+            elif until >= 1:
+                _cache().set(self.next_key, self.next_publication, int(until))
+        limit = settings.RESPONSE_CACHE_SECONDS
+        if self.next_publication != NOTHING_SCHEDULED:
+            limit = min(limit, int(self.next_publication - time.time()))
+        return limit
+
+    def store(self, response):
+        if not storable(response):
+            return
+        timeout = self.timeout()
+        if timeout < 1:
+            return
+        headers = [
+            (name, value)
+            for name, value in response.items()
+            if name.lower() != "set-cookie"
+        ]
+        _cache().set(
+            self.key, (response.status_code, headers, response.content), timeout
+        )
+
+
+def storable(response):
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    cache_control = response.get("Cache-Control", "").lower()
+    if "private" in cache_control or "no-store" in cache_control:
+        return False
+    vary = {v.strip().lower() for v in cc_delim_re.split(response.get("Vary", ""))}
+    return vary <= COVERED_VARY | {""}
+
+
+def lookup(request, variant):
+    """The cache's ``Lookup`` for an anonymous ``request``, or None to bypass."""
+    if not enabled() or not anonymous_request(request):
+        return None
+    return Lookup(request, variant)
+
+
+class PublicCacheMiddleware:
+    """Serves the public pages from the shared cache.
+
+    Sits above the session, authentication and CSRF middleware, so a hit costs
+    two cache round trips. The API caches its own responses after throttling
+    (``articles.api.views``); the admin is never cached.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        anonymous = anonymous_request(request)
+        state = generation = None
+        if anonymous and enabled():
+            if not request.path.startswith(tuple(settings.RESPONSE_CACHE_EXCLUDE)):
+                state = Lookup(request, "page")
+                if state.entry is not None:
+                    return state.response(request)
+                generation = state.generation
+            elif "replica" in settings.DATABASES:
+                generation = current_generation()
+        # A young generation means a write just happened that the replica may
+        # not have yet: read the primary, or the response cached under the new
+        # generation could show the old rows.
+        token = public_read.set(
+            anonymous
+            and (
+                generation is None
+                or generation_age(generation) > settings.DATABASE_REPLICA_LAG
+            )
+        )
+        try:
+            response = self.get_response(request)
+        finally:
+            public_read.reset(token)
+        if request.method in ("GET", "HEAD") and "Cache-Control" not in response:
+            # Shared caches (a CDN) may keep public pages but must ask again
+            # each time: the ETag makes that a cheap 304.
+            patch_cache_control(
+                response,
+                **({"public": True} if anonymous else {"private": True}),
+                no_cache=True,
+            )
+        if state is not None and request.method == "GET":
+            state.store(response)
+        return response
