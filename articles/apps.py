@@ -6,3 +6,8 @@ class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = _("newsroom")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .services.history import register_models
+
+        register_models()

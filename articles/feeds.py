@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
-from .models import Article, Credit, Organization, OrganizationMention
-from .views import describe
+from . import visibility
+from .models import Credit, OrganizationMention
 
 FEED_LENGTH = 20
 
@@ -30,7 +30,7 @@ class LatestArticlesFeed(Feed):
 
     def articles(self):
         return (
-            Article.objects.published()
+            visibility.visible_articles()
             .with_related()
             .prefetch_related(
                 Prefetch(
@@ -48,7 +48,7 @@ class LatestArticlesFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return describe(item)
+        return item.describe()
 
     def item_pubdate(self, item):
         return item.published_at
@@ -80,7 +80,7 @@ class OrganizationArticlesFeed(LatestArticlesFeed):
     """RSS feed of the published articles that name or come from one organization."""
 
     def get_object(self, request, slug):
-        return get_object_or_404(Organization, slug=slug)
+        return get_object_or_404(visibility.visible_organizations(), slug=slug)
 
     def title(self, obj):
         return _("Newsroom: articles about %(name)s") % {"name": obj.name}

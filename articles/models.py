@@ -14,6 +14,7 @@ from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.db.models.functions import Length, Lower, Now, Replace
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 PARAGRAPH_SEPARATOR = "\n\n"
@@ -116,6 +117,45 @@ class OrganizationQuerySet(models.QuerySet):
             )
             | Exists(Article.objects.published().filter(publisher=OuterRef("pk")))
             | Exists(DirectiveSet.objects.published().filter(addressees=OuterRef("pk")))
+            | Exists(Article.objects.published().filter(event_place=OuterRef("pk")))
+            | Exists(
+                Credit.objects.filter(
+                    published_condition("article__"), organization=OuterRef("pk")
+                )
+            )
+            | Exists(
+                Position.objects.public().filter(
+                    organization=OuterRef("pk"), reported_in__isnull=False
+                )
+            )
+        )
+
+    def in_any_article(self):
+        """Organizations linked to any article, draft or not."""
+        return self.filter(
+            Exists(OrganizationMention.objects.filter(organization=OuterRef("pk")))
+            | Exists(Article.objects.filter(publisher=OuterRef("pk")))
+            | Exists(Article.objects.filter(event_place=OuterRef("pk")))
+            | Exists(DirectiveSet.objects.filter(addressees=OuterRef("pk")))
+            | Exists(Credit.objects.filter(organization=OuterRef("pk")))
+            | Exists(
+                Position.objects.filter(
+                    organization=OuterRef("pk"), reported_in__isnull=False
+                )
+            )
+        )
+
+    def public(self):
+        """Organizations the public may see: named in published material, or
+        reference entries linked to no article at all.
+
+        One known only from a draft or a scheduled article (a scoop about a new
+        body) stays hidden until the article is published.
+        """
+        model = self.model
+        return self.filter(
+            Q(pk__in=model.objects.in_published_articles().values("pk"))
+            | ~Q(pk__in=model.objects.in_any_article().values("pk"))
         )
 
 
@@ -634,6 +674,11 @@ class Article(models.Model):
     @property
     def paragraphs(self):
         return [p for p in self.body.split(PARAGRAPH_SEPARATOR) if p.strip()]
+
+    def describe(self, length=120):
+        """A plain-text summary for meta descriptions and feeds."""
+        text = self.lede or next(iter(self.paragraphs), "") or self.title
+        return Truncator(" ".join(text.split())).chars(length)
 
     @property
     def directive_items(self):

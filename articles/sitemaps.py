@@ -3,7 +3,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import Article, Organization, Person
+from . import visibility
 
 
 class ArticleSitemap(Sitemap):
@@ -11,7 +11,7 @@ class ArticleSitemap(Sitemap):
     priority = 0.8
 
     def items(self):
-        return Article.objects.published().only("slug", "updated_at")
+        return visibility.visible_articles().only("slug", "updated_at")
 
     def lastmod(self, item):
         return item.updated_at
@@ -22,7 +22,7 @@ class OrganizationSitemap(Sitemap):
     priority = 0.5
 
     def items(self):
-        return Organization.objects.in_published_articles().only("slug")
+        return visibility.visible_organizations().only("slug")
 
 
 class PersonSitemap(Sitemap):
@@ -30,7 +30,7 @@ class PersonSitemap(Sitemap):
     priority = 0.5
 
     def items(self):
-        return Person.objects.public().only("slug")
+        return visibility.visible_people().only("slug")
 
 
 class PageSitemap(Sitemap):

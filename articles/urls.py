@@ -17,6 +17,11 @@ urlpatterns = [
         name="article-detail",
     ),
     path(
+        "preview/articles/<int:pk>/",
+        views.ArticlePreviewView.as_view(),
+        name="article-preview",
+    ),
+    path(
         "organizations/<str:slug>/",
         views.OrganizationDetailView.as_view(),
         name="organization-detail",

@@ -8,14 +8,17 @@ rendered page (see ``urls.py``).
 import json
 from urllib.parse import urlencode
 
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 
+from . import visibility
 from .forms import SEARCH_MAX_LENGTH, DirectiveFilterForm, SearchForm
 from .models import (
     Article,
@@ -44,9 +47,7 @@ JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0
 
 
 def describe(article):
-    """A plain-text summary for meta descriptions and feeds."""
-    text = article.lede or next(iter(article.paragraphs), "") or article.title
-    return Truncator(" ".join(text.split())).chars(DESCRIPTION_LENGTH)
+    return article.describe(DESCRIPTION_LENGTH)
 
 
 def recent(articles):
@@ -106,7 +107,7 @@ class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
 
     def get_queryset(self):
-        return Article.objects.published().with_related()
+        return visibility.visible_articles().with_related()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -190,6 +191,37 @@ class ArticleDetailView(DetailView):
         return json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
 
 
+class ArticlePreviewView(ArticleDetailView):
+    """Any article's page as the public will see it, under a 预览 banner.
+
+    For staff who may see unpublished articles (``visibility``); the admin
+    links here by URL name. Others are sent to log in (403 when logged in
+    without the right); the public page itself still 404s for drafts.
+    """
+
+    template_name = "articles/article_preview.html"
+    pk_url_kwarg = "pk"
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if not (user.is_active and user.is_staff):
+            return redirect_to_login(
+                request.get_full_path(), reverse("admin:login"), REDIRECT_FIELD_NAME
+            )
+        if not visibility.can_see_unpublished(user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return visibility.visible_articles(self.request.user).with_related()
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
 _BYLINE_ROLES = {Credit.Role.WRITER, Credit.Role.PHOTOGRAPHER}
 
 
@@ -209,14 +241,14 @@ class OrganizationDetailView(DetailView):
     context_object_name = "organization"
 
     def get_queryset(self):
-        return Organization.objects.select_related("parent")
+        return visibility.visible_organizations().select_related("parent")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         organization = self.object
         context.update(
             aliases=organization.aliases.all(),
-            children=organization.children.all(),
+            children=visibility.visible_organizations().filter(parent=organization),
             positions=organization.positions.public()
             .select_related("person")
             .order_by("order", "person__name", "pk"),
@@ -251,7 +283,7 @@ class PersonDetailView(DetailView):
     context_object_name = "person"
 
     def get_queryset(self):
-        return Person.objects.public()
+        return visibility.visible_people()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -364,6 +396,18 @@ class SearchView(ListView):
         for term in self.terms:
             for entity in term.entities:
                 entities[(type(entity), entity.pk)] = entity
+        # Organizations known only from unpublished material are not named.
+        named = [pk for (model, pk) in entities if model is Organization]
+        public = set(
+            visibility.visible_organizations()
+            .filter(pk__in=named)
+            .values_list("pk", flat=True)
+        )
+        entities = {
+            key: entity
+            for key, entity in entities.items()
+            if key[0] is not Organization or key[1] in public
+        }
         context.update(
             form=self.form,
             query=self.form.cleaned_data.get("q", "") if self.form.is_valid() else "",

@@ -190,7 +190,7 @@ class TestChineseInterface(SeedDataTestCase):
         page = self.client.get(admin_url(Article, "changelist")).content.decode()
         assert "2025年1月27日 16:57" in page
         form_page = self.client.get(change_url(self.article)).content.decode()
-        assert 'value="16:57"' in form_page
+        assert "2025年1月27日 16:57" in form_page
 
     def test_the_status_column_says_draft_scheduled_or_published(self):
         factories.DraftArticleFactory(title="草稿文章")
@@ -348,14 +348,42 @@ class TestPublishingRights(SeedDataTestCase):
         assert self.draft.is_scheduled and self.draft.published_at == tomorrow
         assert not Article.objects.published().filter(pk=self.draft.pk).exists()
 
-    def test_a_chief_editor_publishes_through_the_form(self):
+    def test_a_chief_editor_publishes_with_the_forms_button(self):
         self.client.force_login(self.chief)
-        data = change_form_data(self.client.get(change_url(self.draft)))
-        data["status"] = "published"
-        response = self.client.post(change_url(self.draft), data)
-        assert response.status_code == 302, errors_of(response)
+        page = self.client.get(change_url(self.draft)).content.decode()
+        publish = admin_url(Article, "publish", self.draft.pk)
+        assert publish in page and 'id="publish-button"' in page
+        response = self.client.post(publish)
+        assert response.status_code == 302
         self.draft.refresh_from_db()
         assert self.draft.is_public
+        comments = [
+            v.revision.comment for v in Version.objects.get_for_object(self.draft)
+        ]
+        assert comments[0] == "已发布。"
+        unpublish = admin_url(Article, "unpublish", self.draft.pk)
+        assert self.client.post(unpublish).status_code == 302
+        self.draft.refresh_from_db()
+        assert self.draft.status == Article.Status.DRAFT
+        future = "2999-01-01 09:00"
+        assert self.client.post(publish, {"published_at": future}).status_code == 302
+        self.draft.refresh_from_db()
+        assert self.draft.is_scheduled
+
+    def test_status_and_date_are_not_form_fields(self):
+        """Regression: the form was a second door to publishing, unrecorded."""
+        self.client.force_login(self.chief)
+        data = change_form_data(self.client.get(change_url(self.draft)))
+        assert "status" not in data and "published_at_0" not in data
+        data.update(status="published", published_at_0="2025-01-01")
+        data["published_at_1"] = "09:00"
+        assert self.client.post(change_url(self.draft), data).status_code == 302
+        self.draft.refresh_from_db()
+        assert self.draft.status == Article.Status.DRAFT
+        self.client.force_login(self.editor)
+        publish = admin_url(Article, "publish", self.draft.pk)
+        assert self.client.post(publish).status_code == 403
+        assert self.client.get(publish).status_code == 405
 
 
 class TestPreview(SeedDataTestCase):
@@ -366,7 +394,9 @@ class TestPreview(SeedDataTestCase):
     def test_staff_see_a_draft_as_the_public_page_with_a_banner(self):
         self.client.force_login(self.editor)
         for article in (self.draft, self.scheduled):
-            response = self.client.get(admin_url(Article, "preview", article.pk))
+            response = self.client.get(
+                reverse("articles:article-preview", args=[article.pk])
+            )
             assert response.status_code == 200
             page = response.content.decode()
             assert article.title in page
@@ -379,20 +409,22 @@ class TestPreview(SeedDataTestCase):
     def test_the_public_still_gets_404(self):
         for article in (self.draft, self.scheduled):
             assert self.client.get(article.get_absolute_url()).status_code == 404
-            preview = self.client.get(admin_url(Article, "preview", article.pk))
+            preview = self.client.get(
+                reverse("articles:article-preview", args=[article.pk])
+            )
             assert preview.status_code == 302
             assert preview["Location"].startswith(reverse("admin:login"))
 
     def test_a_missing_article_is_a_404(self):
         self.client.force_login(self.superuser)
-        for pk in ("999999", "not-a-number"):
-            response = self.client.get(admin_url(Article, "preview", pk))
-            assert response.status_code == 404
+        missing = reverse("articles:article-preview", args=[999999])
+        for url in (missing, missing.replace("999999", "not-a-number")):
+            assert self.client.get(url).status_code == 404
 
     def test_view_on_site_goes_to_the_preview_until_public(self):
         self.client.force_login(self.superuser)
         response = self.client.get(change_url(self.draft))
-        preview = admin_url(Article, "preview", self.draft.pk)
+        preview = reverse("articles:article-preview", args=[self.draft.pk])
         assert response.context["absolute_url"] == preview
         assert preview in response.content.decode()
         response = self.client.get(change_url(self.article))
@@ -402,7 +434,7 @@ class TestPreview(SeedDataTestCase):
         directive = factories.DirectiveFactory(article=self.draft)
         self.client.force_login(self.superuser)
         response = self.client.get(change_url(directive))
-        preview = admin_url(Article, "preview", self.draft.pk)
+        preview = reverse("articles:article-preview", args=[self.draft.pk])
         assert response.context["absolute_url"] == f"{preview}#directive-{directive.pk}"
         public = Directive.objects.filter(directive_set__article=self.article).first()
         response = self.client.get(change_url(public))
@@ -411,7 +443,7 @@ class TestPreview(SeedDataTestCase):
     def test_the_changelist_links_each_article_to_its_page_or_preview(self):
         self.client.force_login(self.superuser)
         page = self.client.get(admin_url(Article, "changelist")).content.decode()
-        assert admin_url(Article, "preview", self.draft.pk) in page
+        assert reverse("articles:article-preview", args=[self.draft.pk]) in page
         assert self.article.get_absolute_url() in page
 
 
@@ -641,8 +673,9 @@ class TestHistory(SeedDataTestCase):
         self.client.force_login(self.chief)
         draft = factories.DraftArticleFactory()
         data = change_form_data(self.client.get(change_url(draft)))
-        data.update(status="published", title="已发布的标题")
+        data.update(title="已发布的标题")
         assert self.client.post(change_url(draft), data).status_code == 302
+        services.article_publish(article=draft, user=self.chief)
         draft_version = Version.objects.get_for_object(draft).last()
         assert draft_version.field_dict["status"] == "draft"
 

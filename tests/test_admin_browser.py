@@ -110,3 +110,34 @@ def test_staff_preview_a_draft_that_the_public_cannot_see(live_server, browser_p
     assert article.title in preview.locator("h1").inner_text()
     ARTIFACTS.mkdir(exist_ok=True)
     preview.screenshot(path=ARTIFACTS / "admin_article_preview.png")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_saving_the_bjast_article_unchanged_changes_nothing(live_server, browser_page):
+    """Regression: the textarea's CRLF rewrote the body and logged 已修改Body。"""
+    from reversion.models import Version
+
+    call_command("loaddata", "newsroom", verbosity=0)
+    get_user_model().objects.create_superuser("zhubian", password="a-strong-pass-9")
+    article = Article.objects.get(slug="bjast-2025-work-conference")
+    body, version = article.body, article.version
+    paragraphs = len(article.paragraphs)
+    history = Version.objects.get_for_object(article).count()
+    page = browser_page
+
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "zhubian")
+    page.fill("#id_password", "a-strong-pass-9")
+    page.click("input[type=submit]")
+    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".messagelist .success")
+
+    article.refresh_from_db()
+    assert article.body.encode() == body.encode()
+    assert "\r" not in article.body and article.version == version
+    assert Version.objects.get_for_object(article).count() == history
+
+    page.goto(f"{live_server.url}{article.get_absolute_url()}")
+    assert page.locator(".article__body p").count() == paragraphs

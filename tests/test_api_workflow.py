@@ -20,7 +20,6 @@ DRAFT = {
     "title": "市科委召开科技创新座谈会",
     "slug": "stc-symposium",
     "body": "座谈会召开。",
-    "status": "draft",
 }
 
 
@@ -59,27 +58,31 @@ def test_an_editor_may_create_and_change_drafts(editor):
 
 
 def test_an_editor_cannot_publish(editor):
-    response = editor.post(
-        "/api/v1/articles/",
-        {**DRAFT, "status": "published", "published_at": "2025-06-01T09:00:00+08:00"},
-    )
+    draft = factories.DraftArticleFactory()
+    response = editor.post(f"{url_of(draft)}publish/")
     assert response.status_code == 403
     assert response.json() == {
         "detail": "您没有发布文章的权限。",
         "code": "permission_denied",
     }
-    assert not Article.objects.filter(slug="stc-symposium").exists()
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.DRAFT and draft.version == 1
 
-    draft = factories.DraftArticleFactory()
-    response = editor.patch(
-        url_of(draft),
-        {
-            "status": "published",
-            "published_at": "2025-06-01T09:00:00+08:00",
-            "version": 1,
-        },
+
+def test_status_and_date_are_refused_in_writes_with_a_clear_400(chief):
+    """Regression: PATCH of status was a second door to publishing."""
+    response = chief.post(
+        "/api/v1/articles/",
+        {**DRAFT, "status": "published", "published_at": "2025-06-01T09:00:00+08:00"},
     )
-    assert response.status_code == 403
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"status", "published_at"}
+    assert "/publish/" in response.json()["errors"]["status"][0]
+    assert not Article.objects.filter(slug="stc-symposium").exists()
+    draft = factories.DraftArticleFactory()
+    for change in ({"status": "published"}, {"published_at": "2025-06-01"}):
+        response = chief.patch(url_of(draft), {**change, "version": 1})
+        assert response.status_code == 400
     draft.refresh_from_db()
     assert draft.status == Article.Status.DRAFT and draft.version == 1
 
@@ -114,21 +117,27 @@ def test_an_editor_cannot_change_published_articles_or_their_directives(
 
 def test_a_chief_editor_publishes_and_unpublishes(chief):
     draft = factories.DraftArticleFactory()
-    published = chief.patch(
-        url_of(draft),
-        {
-            "status": "published",
-            "published_at": "2025-06-01T09:00:00+08:00",
-            "version": 1,
-        },
+    published = chief.post(
+        f"{url_of(draft)}publish/", {"published_at": "2025-06-01T09:00:00+08:00"}
     )
     assert published.status_code == 200, published.content
+    assert published.json()["status"] == "published"
     draft.refresh_from_db()
     assert draft.is_public
-    unpublished = chief.patch(url_of(draft), {"status": "draft", "version": 2})
+    unpublished = chief.post(f"{url_of(draft)}unpublish/")
     assert unpublished.status_code == 200
     draft.refresh_from_db()
     assert draft.status == Article.Status.DRAFT and draft.version == 3
+    # A future date schedules, and history names each step.
+    scheduled = chief.post(
+        f"{url_of(draft)}publish/", {"published_at": "2999-01-01T09:00:00+08:00"}
+    )
+    assert scheduled.status_code == 200
+    draft.refresh_from_db()
+    assert draft.is_scheduled
+    comments = [v.revision.comment for v in Version.objects.get_for_object(draft)]
+    assert comments[1:3] == ["已撤回为草稿。", "已发布。"]
+    assert comments[0].startswith("已排期于")
 
 
 def test_an_update_must_name_the_version_it_was_made_from(chief, newsroom):
@@ -194,6 +203,6 @@ def test_api_changes_are_recorded_in_the_history_with_their_author(chief, newsro
     assert versions.count() == 2  # the state before, then the API's change
     latest = versions.first()
     assert latest.revision.user.username == "主编-user"
-    assert latest.revision.comment == "通过 API 修改。"
+    assert latest.revision.comment == "已修改导语。"
     assert latest.field_dict["lede"] == "历史中的导语。"
     assert versions.last().field_dict["lede"] == original_lede

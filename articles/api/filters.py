@@ -25,8 +25,7 @@ from articles.models import (
     PersonMention,
     Position,
 )
-
-from .visibility import visible_positions
+from articles.visibility import visible_organizations, visible_positions
 
 
 def _search_help(what):
@@ -246,11 +245,13 @@ class PersonFilter(filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(pk__in=aliases))
 
     def filter_organization(self, queryset, name, value):
-        positions = visible_positions(self.request).filter(organization__slug=value)
+        positions = visible_positions(self.request.user).filter(
+            organization__in=visible_organizations(self.request.user).filter(slug=value)
+        )
         return queryset.filter(pk__in=positions.values("person"))
 
     def filter_title(self, queryset, name, value):
-        positions = visible_positions(self.request).filter(title__icontains=value)
+        positions = visible_positions(self.request.user).filter(title__icontains=value)
         return queryset.filter(pk__in=positions.values("person"))
 
 
@@ -262,7 +263,7 @@ class OrganizationFilter(filters.FilterSet):
         choices=Organization.Kind.choices, help_text=_("Kind of organization.")
     )
     parent = filters.CharFilter(
-        field_name="parent__slug", help_text=_("Parent organization's slug.")
+        method="filter_parent", help_text=_("Parent organization's slug.")
     )
     alias = filters.CharFilter(
         method="filter_alias",
@@ -279,6 +280,11 @@ class OrganizationFilter(filters.FilterSet):
         )
         return queryset.filter(Q(name__icontains=value) | Q(pk__in=aliases))
 
+    def filter_parent(self, queryset, name, value):
+        # A hidden organization's slug filters as one that does not exist.
+        parents = visible_organizations(self.request.user).filter(slug=value)
+        return queryset.filter(parent__in=parents)
+
     def filter_alias(self, queryset, name, value):
         return queryset.filter(
             pk__in=OrganizationAlias.objects.filter(name=value).values("organization")
@@ -290,7 +296,7 @@ class PositionFilter(filters.FilterSet):
         field_name="person__slug", help_text=_("Person's slug.")
     )
     organization = filters.CharFilter(
-        field_name="organization__slug", help_text=_("Organization's slug.")
+        method="filter_organization", help_text=_("Organization's slug.")
     )
     title = filters.CharFilter(
         field_name="title", lookup_expr="icontains", help_text=_("Part of the title.")
@@ -304,6 +310,10 @@ class PositionFilter(filters.FilterSet):
     class Meta:
         model = Position
         fields = []
+
+    def filter_organization(self, queryset, name, value):
+        organizations = visible_organizations(self.request.user).filter(slug=value)
+        return queryset.filter(organization__in=organizations)
 
     def filter_current(self, queryset, name, value):
         current = Position.objects.current(timezone.localdate()).values("pk")

@@ -37,6 +37,7 @@ from articles.models import (
     Section,
     Tag,
 )
+from articles.text import normalize_newlines
 
 from .fields import RFC3339DateTimeField
 
@@ -301,6 +302,7 @@ class PositionSerializer(ReadSerializer):
             "start_date",
             "end_date",
             "reported_in",
+            "version",
         ]
         expandable = ()
 
@@ -545,8 +547,35 @@ class OrganizationDetailSerializer(OrganizationListSerializer):
 # Writes.
 
 
+def django_errors(error):
+    """A Django ``ValidationError`` as DRF field errors."""
+    errors = serializers.as_serializer_error(error)
+    if NON_FIELD_ERRORS in errors:
+        errors[api_settings.NON_FIELD_ERRORS_KEY] = errors.pop(NON_FIELD_ERRORS)
+    return errors
+
+
+class VerbatimTextMixin:
+    """Text as sent, but with ``\n`` line endings (``normalize_newlines``);
+    long text (body, lede, directive text) is not trimmed either."""
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, field_kwargs = super().build_standard_field(
+            field_name, model_field
+        )
+        if isinstance(model_field, models.TextField):
+            field_kwargs["trim_whitespace"] = False
+        return field_class, field_kwargs
+
+    def to_internal_value(self, data):
+        values = super().to_internal_value(data)
+        return {name: normalize_newlines(value) for name, value in values.items()}
+
+
 class ModelCleanMixin:
     """Run the model's ``full_clean()`` so constraints fail as 400, not 500."""
+
+    clean_excludes = ()
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -557,13 +586,18 @@ class ModelCleanMixin:
             if name not in many_to_many:
                 setattr(instance, name, value)
         try:
-            instance.full_clean(exclude=many_to_many)
+            instance.full_clean(exclude=[*many_to_many, *self.clean_excludes])
         except DjangoValidationError as error:
-            errors = serializers.as_serializer_error(error)
-            if NON_FIELD_ERRORS in errors:
-                errors[api_settings.NON_FIELD_ERRORS_KEY] = errors.pop(NON_FIELD_ERRORS)
-            raise serializers.ValidationError(errors) from error
+            raise serializers.ValidationError(django_errors(error)) from error
         return attrs
+
+
+class PublishSerializer(serializers.Serializer):
+    published_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        help_text=_("When to publish; a future time schedules. Default: now."),
+    )
 
 
 def _slug_field(queryset, **kwargs):
@@ -585,7 +619,7 @@ class VersionedWriteMixin(serializers.Serializer):
 
 
 class ArticleWriteSerializer(
-    VersionedWriteMixin, ModelCleanMixin, serializers.ModelSerializer
+    VersionedWriteMixin, ModelCleanMixin, VerbatimTextMixin, serializers.ModelSerializer
 ):
     section = _slug_field(Section.objects.all(), allow_null=True, required=False)
     publisher = _slug_field(Organization.objects.all(), allow_null=True, required=False)
@@ -601,8 +635,6 @@ class ArticleWriteSerializer(
             "slug",
             "lede",
             "body",
-            "status",
-            "published_at",
             "section",
             "publisher",
             "source_url",
@@ -612,20 +644,9 @@ class ArticleWriteSerializer(
             "version",
         ]
 
-    def validate(self, attrs):
-        status = attrs.get("status", getattr(self.instance, "status", None))
-        published_at = attrs.get(
-            "published_at", getattr(self.instance, "published_at", None)
-        )
-        if status == Article.Status.PUBLISHED and published_at is None:
-            raise serializers.ValidationError(
-                {"published_at": [_("A published article needs a publication time.")]}
-            )
-        return super().validate(attrs)
-
 
 class DirectiveSetWriteSerializer(
-    VersionedWriteMixin, ModelCleanMixin, serializers.ModelSerializer
+    VersionedWriteMixin, ModelCleanMixin, VerbatimTextMixin, serializers.ModelSerializer
 ):
     article = _slug_field(Article.objects.all())
     issuer = _slug_field(Person.objects.all())
@@ -659,20 +680,29 @@ class DirectiveSetWriteSerializer(
 
 
 class DirectiveWriteSerializer(
-    VersionedWriteMixin, ModelCleanMixin, serializers.ModelSerializer
+    VersionedWriteMixin, ModelCleanMixin, VerbatimTextMixin, serializers.ModelSerializer
 ):
     directive_set = serializers.PrimaryKeyRelatedField(
         queryset=DirectiveSet.objects.select_related("article")
     )
 
+    # A missing ordinal continues the set (the service assigns it).
+    ordinal = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("Leave blank to continue the set's numbering."),
+    )
+    clean_excludes = ("ordinal",)
+
     class Meta:
         model = Directive
         fields = ["directive_set", "ordinal", "text", "summary", "version"]
-        extra_kwargs = {"ordinal": {"min_value": 1}}
 
 
 class PersonWriteSerializer(
-    VersionedWriteMixin, ModelCleanMixin, serializers.ModelSerializer
+    VersionedWriteMixin, ModelCleanMixin, VerbatimTextMixin, serializers.ModelSerializer
 ):
     class Meta:
         model = Person
@@ -680,7 +710,7 @@ class PersonWriteSerializer(
 
 
 class OrganizationWriteSerializer(
-    VersionedWriteMixin, ModelCleanMixin, serializers.ModelSerializer
+    VersionedWriteMixin, ModelCleanMixin, VerbatimTextMixin, serializers.ModelSerializer
 ):
     parent = _slug_field(Organization.objects.all(), allow_null=True, required=False)
 
@@ -697,7 +727,9 @@ class OrganizationWriteSerializer(
         return super().validate(attrs)
 
 
-class PositionWriteSerializer(ModelCleanMixin, serializers.ModelSerializer):
+class PositionWriteSerializer(
+    VersionedWriteMixin, ModelCleanMixin, VerbatimTextMixin, serializers.ModelSerializer
+):
     person = _slug_field(Person.objects.all())
     organization = _slug_field(Organization.objects.all())
     reported_in = _slug_field(Article.objects.all(), allow_null=True, required=False)
@@ -712,6 +744,7 @@ class PositionWriteSerializer(ModelCleanMixin, serializers.ModelSerializer):
             "start_date",
             "end_date",
             "reported_in",
+            "version",
         ]
 
     def validate(self, attrs):

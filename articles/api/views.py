@@ -7,31 +7,37 @@ of queries whatever the page size, with or without ``expand``.
 
 import hashlib
 
-import reversion
-from django.db import IntegrityError, transaction
-from django.db.models import F, Prefetch
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.db.models import F, Prefetch, ProtectedError, RestrictedError
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from articles import cache, services
 from articles.models import (
-    Article,
     Credit,
     Directive,
     DirectiveSet,
-    Organization,
     OrganizationMention,
     PersonMention,
+)
+from articles.visibility import (
+    visible_articles,
+    visible_directive_sets,
+    visible_directives,
+    visible_organizations,
+    visible_people,
+    visible_positions,
 )
 
 from . import filters, serializers
 from .exceptions import StaleVersion
-from .visibility import visible_articles, visible_people, visible_positions
 
 
 def _csv(request, name):
@@ -53,7 +59,7 @@ class NewsroomViewSet(viewsets.ModelViewSet):
       list moves no date, so only the body's hash can prove a response unchanged.
     * Anonymous JSON reads are served from the shared response cache
       (``articles.cache``) once authentication, throttling and the query checks
-      have passed; every write calls ``cache.content_changed()``.
+      have passed; every service write clears it (``services.writes._after_write``).
     * Writes run in a transaction; integrity and protected-delete errors are
       400/409, never 500.
     """
@@ -198,73 +204,77 @@ class NewsroomViewSet(viewsets.ModelViewSet):
         self.prune(serializer)
         return Response(serializer.data, status=status_code)
 
-    def check_write_rights(self, *, instance, attrs):
-        """Refuse a write the model permission allows but the workflow does not.
+    def _write(self, write, **kwargs):
+        """Run a service write: stale is 409, constraint clashes 400.
 
-        ``instance`` is None for a create; ``attrs`` are the validated fields
-        (empty for a delete). Resources whose writes touch an article apply the
-        editing rule of ``services.can_edit_article``.
+        The workflow rule (``articles.permissions``) is applied by the service;
+        its ``PermissionDenied`` is a 403 with the service's Chinese message.
         """
-
-    def _save(self, serializer, *, comment):
-        """Save in one transaction, as one revision naming the user.
-
-        An update of a versioned object must carry the ``version`` the client
-        read; ``services.object_claim_version`` refuses it (409) if someone
-        changed the object since, so no update overwrites another unseen.
-        """
-        instance = serializer.instance
-        expected_version = serializer.validated_data.pop("version", None)
-        versioned = hasattr(serializer.Meta.model, "version")
-        if instance is not None and versioned:
-            if expected_version is None:
-                raise exceptions.ValidationError(
-                    {"version": [_("Send the version of the object you read.")]}
-                )
-            services.object_record_initial_version(instance=instance)
         try:
-            with transaction.atomic(), reversion.create_revision():
-                if instance is not None and versioned:
-                    services.object_claim_version(
-                        instance=instance, expected_version=expected_version
-                    )
-                saved = serializer.save()
-                reversion.set_user(self.request.user)
-                reversion.set_comment(comment)
-                cache.content_changed()
-                return saved
+            return write(user=self.request.user, **kwargs)
         except services.StaleVersionError as error:
             raise StaleVersion(str(error)) from error
+        except (ProtectedError, RestrictedError):
+            raise  # still referred to: a 409 from the exception handler
         except IntegrityError as error:
             raise exceptions.ValidationError(
                 [_("This change conflicts with existing data.")]
             ) from error
+        except DjangoValidationError as error:
+            raise exceptions.ValidationError(
+                serializers.django_errors(error)
+            ) from error
+
+    def refuse_fields(self, request):
+        """Fields a client may not write here (``{name: message}``)."""
+        return {}
+
+    def _check_fields(self, request):
+        refused = self.refuse_fields(request)
+        if refused:
+            raise exceptions.ValidationError(
+                {name: [message] for name, message in refused.items()}
+            )
 
     def create(self, request, *args, **kwargs):
+        self._check_fields(request)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        self.check_write_rights(instance=None, attrs=serializer.validated_data)
-        instance = self._save(serializer, comment=_("Created through the API."))
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        model = serializer.Meta.model
+        many = {field.name for field in model._meta.many_to_many}
+        instance = model(**{k: v for k, v in data.items() if k not in many})
+        instance = self._write(
+            services.object_create,
+            instance=instance,
+            m2m={k: v for k, v in data.items() if k in many},
+        )
         return self._respond_with_detail(instance, status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
+        self._check_fields(request)
         partial = kwargs.pop("partial", False)
         serializer = self.get_serializer(
             self.get_object(), data=request.data, partial=partial
         )
         serializer.is_valid(raise_exception=True)
-        self.check_write_rights(
-            instance=serializer.instance, attrs=serializer.validated_data
+        data = dict(serializer.validated_data)
+        expected_version = data.pop("version", None)
+        if expected_version is None and hasattr(serializer.Meta.model, "version"):
+            raise exceptions.ValidationError(
+                {"version": [_("Send the version of the object you read.")]}
+            )
+        instance = self._write(
+            services.object_update,
+            instance=serializer.instance,
+            data=data,
+            expected_version=expected_version,
         )
-        instance = self._save(serializer, comment=_("Changed through the API."))
         return self._respond_with_detail(instance, status.HTTP_200_OK)
 
     def perform_destroy(self, instance):
-        self.check_write_rights(instance=instance, attrs={})
-        services.object_record_initial_version(instance=instance)
-        with transaction.atomic():
-            instance.delete()
-            cache.content_changed()
+        self._write(services.object_delete, instance=instance)
 
     # Conditional GET.
 
@@ -339,7 +349,7 @@ class ArticleViewSet(NewsroomViewSet):
     lookup_field = "slug"
 
     def get_queryset(self):
-        queryset = visible_articles(self.request).with_related()
+        queryset = visible_articles(self.request.user).with_related()
         if not self.shows("body"):
             queryset = queryset.defer("body")  # lists show none
         if self.shows("people"):
@@ -375,23 +385,43 @@ class ArticleViewSet(NewsroomViewSet):
             )
         return queryset
 
-    def check_write_rights(self, *, instance, attrs):
-        user = self.request.user
-        if not services.can_edit_article(user, instance):
-            raise exceptions.PermissionDenied(
-                _("Only chief editors may change a published or scheduled article.")
-            )
-        status_after = attrs.get("status", getattr(instance, "status", None))
-        date_after = attrs.get("published_at", getattr(instance, "published_at", None))
-        publishing = status_after == Article.Status.PUBLISHED and (
-            instance is None
-            or instance.status != Article.Status.PUBLISHED
-            or date_after != instance.published_at
+    def refuse_fields(self, request):
+        message = _(
+            "Status and publication time change only through "
+            "POST /api/v1/articles/<slug>/publish/ and /unpublish/."
         )
-        if publishing and not services.can_publish(user):
-            raise exceptions.PermissionDenied(
-                _("You do not have permission to publish articles.")
-            )
+        fields = ("status", "published_at")
+        return {name: message for name in fields if name in request.data}
+
+    @extend_schema(
+        request=serializers.PublishSerializer,
+        responses={200: serializers.ArticleDetailSerializer},
+        description=_(
+            "Publish the article now, at its existing date, or at `published_at` "
+            "(a future time schedules it). Chief editors only."
+        ),
+    )
+    @action(detail=True, methods=["post"])
+    def publish(self, request, slug=None):
+        article = self.get_object()
+        payload = serializers.PublishSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        article = self._write(
+            services.article_publish,
+            article=article,
+            published_at=payload.validated_data.get("published_at"),
+        )
+        return self._respond_with_detail(article, status.HTTP_200_OK)
+
+    @extend_schema(
+        request=None,
+        responses={200: serializers.ArticleDetailSerializer},
+        description=_("Take the article back to draft. Chief editors only."),
+    )
+    @action(detail=True, methods=["post"])
+    def unpublish(self, request, slug=None):
+        article = self._write(services.article_unpublish, article=self.get_object())
+        return self._respond_with_detail(article, status.HTTP_200_OK)
 
 
 @_documented(serializers.DirectiveSetSerializer, serializers.DirectiveSetSerializer)
@@ -407,24 +437,13 @@ class DirectiveSetViewSet(NewsroomViewSet):
 
     def get_queryset(self):
         return (
-            DirectiveSet.objects.filter(article__in=visible_articles(self.request))
+            visible_directive_sets(self.request.user)
             .with_related()
             .prefetch_related(
                 Prefetch("items", queryset=Directive.objects.order_by("ordinal"))
             )
             .annotate(published_at=F("article__published_at"))
         )
-
-    def check_write_rights(self, *, instance, attrs):
-        articles = {getattr(instance, "article", None), attrs.get("article")}
-        for article in articles - {None}:
-            if not services.can_edit_article(self.request.user, article):
-                raise exceptions.PermissionDenied(
-                    _(
-                        "Only chief editors may change the directives of a "
-                        "published or scheduled article."
-                    )
-                )
 
 
 @_documented(serializers.DirectiveSerializer, serializers.DirectiveSerializer)
@@ -439,9 +458,7 @@ class DirectiveViewSet(NewsroomViewSet):
 
     def get_queryset(self):
         return (
-            Directive.objects.filter(
-                directive_set__article__in=visible_articles(self.request)
-            )
+            visible_directives(self.request.user)
             .with_related()
             .annotate(
                 published_at=F("directive_set__article__published_at"),
@@ -449,30 +466,20 @@ class DirectiveViewSet(NewsroomViewSet):
             )
         )
 
-    def check_write_rights(self, *, instance, attrs):
-        sets = {getattr(instance, "directive_set", None), attrs.get("directive_set")}
-        for directive_set in sets - {None}:
-            if not services.can_edit_article(self.request.user, directive_set.article):
-                raise exceptions.PermissionDenied(
-                    _(
-                        "Only chief editors may change the directives of a "
-                        "published or scheduled article."
-                    )
-                )
-
 
 def _positions(request):
+    user = request.user
     return (
-        visible_positions(request)
+        visible_positions(user)
         .select_related("person", "organization")
-        .prefetch_related(Prefetch("reported_in", queryset=visible_articles(request)))
+        .prefetch_related(Prefetch("reported_in", queryset=visible_articles(user)))
     )
 
 
 def _mentions(model, request):
-    return model.objects.filter(article__in=visible_articles(request)).select_related(
-        "article"
-    )
+    return model.objects.filter(
+        article__in=visible_articles(request.user)
+    ).select_related("article")
 
 
 @_documented(serializers.PersonListSerializer, serializers.PersonDetailSerializer)
@@ -487,7 +494,7 @@ class PersonViewSet(NewsroomViewSet):
     lookup_field = "slug"
 
     def get_queryset(self):
-        queryset = visible_people(self.request).prefetch_related("aliases")
+        queryset = visible_people(self.request.user).prefetch_related("aliases")
         if self.shows("positions"):
             queryset = queryset.prefetch_related(
                 Prefetch("positions", queryset=_positions(self.request))
@@ -514,12 +521,11 @@ class OrganizationViewSet(NewsroomViewSet):
     lookup_field = "slug"
 
     def get_queryset(self):
-        queryset = Organization.objects.select_related("parent").prefetch_related(
-            "aliases"
-        )
+        visible = visible_organizations(self.request.user)
+        queryset = visible.select_related("parent").prefetch_related("aliases")
         if self.shows("children"):
             queryset = queryset.prefetch_related(
-                Prefetch("children", queryset=Organization.objects.order_by("name"))
+                Prefetch("children", queryset=visible.order_by("name"))
             )
         if self.shows("positions"):
             queryset = queryset.prefetch_related(

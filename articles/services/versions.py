@@ -1,25 +1,9 @@
-"""Writes with side effects: publishing, and saves guarded by optimistic locking.
+"""Optimistic locking: version numbers, stale-save refusals and who made them."""
 
-Every function here is keyword-only, runs in one transaction, validates with
-``full_clean()`` before saving, and records a django-reversion revision naming the
-user, so the admin history shows who did what and when. Admin actions, API views
-and management commands call these; none repeats the logic.
-"""
-
-import datetime
-
-import reversion
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from reversion.models import Version
-
-from . import cache
-from .models import Article
-
-PUBLISH_PERMISSION = "articles.publish_article"
 
 
 class StaleVersionError(Exception):
@@ -123,96 +107,3 @@ def object_claim_version(*, instance, expected_version):
             current_version=current_version(instance=instance),
         )
     instance.version = expected_version + 1
-
-
-def object_record_initial_version(*, instance):
-    """Record ``instance`` as it stands if its history is still empty.
-
-    Objects loaded from fixtures or created outside the admin have no recorded
-    version; without this, their state before the first edit could not be
-    restored. Call it before the change, outside the change's own revision.
-    """
-    if Version.objects.get_for_object(instance).exists():
-        return
-    with reversion.create_revision():
-        reversion.add_to_revision(instance)
-        reversion.set_comment(_("Initial version, recorded before the first change."))
-
-
-def can_publish(user):
-    """Whether ``user`` may publish, schedule and unpublish articles (主编)."""
-    return user.has_perm(PUBLISH_PERMISSION)
-
-
-def can_edit_article(user, article):
-    """Editors (编辑) change drafts; once public or scheduled, only 主编 may.
-
-    The same rule covers everything that belongs to the article (its directives,
-    mentions, photos, credits), in the admin and the API alike.
-    """
-    return (
-        article is None or article.status == Article.Status.DRAFT or can_publish(user)
-    )
-
-
-def _require_publish_permission(user):
-    if user is not None and not can_publish(user):
-        raise PermissionDenied(_("You do not have permission to publish articles."))
-
-
-def _save_with_revision(*, article, user, comment):
-    article.version += 1
-    article.full_clean()
-    article.save()
-    reversion.add_to_revision(article)
-    reversion.set_user(user if user is not None and user.is_authenticated else None)
-    reversion.set_comment(comment)
-    cache.content_changed()
-
-
-def article_publish(
-    *,
-    article: Article,
-    user=None,
-    published_at: datetime.datetime | None = None,
-) -> Article:
-    """Publish ``article``: now, at its existing date, or at ``published_at``.
-
-    A date in the future schedules the article: it stays hidden from the public
-    until then. A draft that already carries a date (an imported article) keeps
-    it. Only users with the publish permission may publish.
-    """
-    _require_publish_permission(user)
-    with transaction.atomic():
-        locked = Article.objects.select_for_update().get(pk=article.pk)
-        new_date = published_at or locked.published_at or timezone.now()
-        if locked.status == Article.Status.PUBLISHED and locked.published_at == (
-            new_date
-        ):
-            return locked
-        object_record_initial_version(instance=locked)
-        locked.status = Article.Status.PUBLISHED
-        locked.published_at = new_date
-        comment = (
-            _("Scheduled for %(time)s.")
-            % {"time": date_format(timezone.localtime(new_date), "DATETIME_FORMAT")}
-            if new_date > timezone.now()
-            else _("Published.")
-        )
-        with reversion.create_revision():
-            _save_with_revision(article=locked, user=user, comment=comment)
-    return locked
-
-
-def article_unpublish(*, article: Article, user=None) -> Article:
-    """Take ``article`` back to draft; its date is kept for a later publish."""
-    _require_publish_permission(user)
-    with transaction.atomic():
-        locked = Article.objects.select_for_update().get(pk=article.pk)
-        if locked.status == Article.Status.DRAFT:
-            return locked
-        object_record_initial_version(instance=locked)
-        locked.status = Article.Status.DRAFT
-        with reversion.create_revision():
-            _save_with_revision(article=locked, user=user, comment=_("Unpublished."))
-    return locked
