@@ -1,9 +1,11 @@
 """``manage.py backup`` / ``manage.py restore`` round trip (issue 12, point 6)."""
 
+import importlib
 import json
 
 import pytest
 import reversion
+from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, User
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
@@ -15,7 +17,14 @@ from newsroom.backup import dump_data
 from tests import factories
 from tests.test_api_support import build_newsroom
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def editorial_groups(transactional_db):
+    """The groups ``migrate`` creates (a transactional test's flush removes them)."""
+    migration = importlib.import_module("articles.migrations.0003_editor_groups")
+    migration.create_groups(django_apps, None)
 
 
 def _snapshot(tmp_path, name):
