@@ -470,3 +470,11 @@ def test_a_department_of_a_ministry_and_its_heads():
 def test_a_bureau_is_not_cut_at_an_inner_character():
     _, _, organizations = run("市委组织部副部长、市人社局局长刘涛主持会议。")
     assert set(org_names(organizations)) == {"市委组织部", "市委", "市人社局"}
+
+
+def test_a_full_name_opening_two_clauses_with_a_verb_of_speech():
+    _, persons, _ = run("会上,李明华指出,要加强管理。李明华强调,要守住底线。")
+    assert titles_of(persons) == {"李明华": []}
+    # Once is not enough without a title: 周边加强调研 is not 周边加 强调.
+    _, persons, _ = run("李明华指出,要加强管理。周边加强调研,周边加强调研。")
+    assert persons == []

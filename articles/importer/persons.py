@@ -16,6 +16,9 @@ from . import lexicon as lx
 
 _CJK = re.compile(f"[{lx.CJK}]")
 _FOLLOWERS = re.compile(lx.trie_pattern({*lx.NAME_FOLLOWERS, *lx.HONORIFICS}))
+# A clause start, and the verbs of speech that may follow a name there.
+_SPEAKER = re.compile(r"(?:^|(?<=[。,;:!?\n]))")
+_SPEECH = re.compile("指出|强调|表示|介绍|认为|主持|讲话|要求|说")
 _HONORIFIC = re.compile("|".join(lx.HONORIFICS))
 _DIGIT_CHARS = frozenset("两三四五六七八九十")
 # What may stand just before a name: punctuation and prepositions (由, 向, 请).
@@ -197,6 +200,7 @@ class PersonFinder:
             after = lx.TITLE_UNIT.match(text, match.end())
             titles = [self._title(after.start(), after.end(), None)] if after else []
             self._list_before(match.start(), titles, minimum=1)
+        self._speakers()
         self._gazetteer_names()
         self._all_mentions()
         return list(self.persons.values())
@@ -411,6 +415,22 @@ class PersonFinder:
             if is_byline(text, start, stop):
                 continue
             self._accept(start, stop, titles)
+
+    def _speakers(self):
+        """李明指出 … 李明强调: a full name that opens two clauses with a verb of
+        speech is a person even when no title is written with it."""
+        text = self.text
+        seen = {}
+        for match in _SPEAKER.finditer(text):
+            start = match.end()
+            for end, length in name_forms(text, start):
+                if length == 2 and _SPEECH.match(text, end):
+                    seen.setdefault(text[start:end], []).append((start, end))
+        for spans in seen.values():
+            if len(spans) >= 2:
+                for start, end in spans:
+                    if not is_byline(text, start, end):
+                        self._accept(start, end, [])
 
     def _gazetteer_names(self):
         matcher = _person_matcher(self.gazetteer)
