@@ -468,29 +468,26 @@ class PersonFinder:
             for mention in group.mentions:
                 mention_group[mention.form] = group
 
-        def display(group):
-            return display_name(group)
-
         for person in self.persons.values():
             for title in person.titles:
                 org = title.organization
                 if org is None:
                     continue
                 if org.startswith("lvl:") and org[4:] in by_key:
-                    title.organization = display(by_key[org[4:]])
+                    title.organization = display_form(by_key[org[4:]])
                 elif org.startswith("lvl:"):
                     form = org[4:]
                     group = mention_group.get(form)
-                    title.organization = display(group) if group else form
+                    title.organization = display_form(group) if group else form
                 elif org.startswith("infer:"):
                     title.organization = self._infer(org[6:], title.start, groups, home)
                 elif org in by_key:
-                    title.organization = display(by_key[org])
+                    title.organization = display_form(by_key[org])
                 elif org.startswith("f:") or org.startswith("gz:"):
                     title.organization = org.split(":", 1)[1]
                 else:
                     group = mention_group.get(org)
-                    title.organization = display(group) if group else org
+                    title.organization = display_form(group) if group else org
 
     def _infer(self, head, position, groups, home):
         """The body of an unprefixed 院长 or 党组书记, when the text makes it plain."""
@@ -513,25 +510,17 @@ class PersonFinder:
                 and any(m.start < position for m in group.mentions)
             ]
             if len(before) == 1:
-                return display(before[0])
+                return display_form(before[0])
             if before:
                 return None
             if home is not None and display_form(home).endswith(endings):
-                return display(home)
+                return display_form(home)
             return None
         if any(head.startswith(body) for body in lx.PARTY_BODIES) and home is not None:
-            return display(home)
+            return display_form(home)
         return None
 
 
 def display_form(group):
     """The folded form that names a group: the longest written form."""
     return max(group.forms, key=len)
-
-
-def display(group):
-    return display_form(group)
-
-
-def display_name(group):
-    return display_form(group)
