@@ -258,6 +258,14 @@ SUFFIX_NOT_BEFORE = {
     "中学": "习生",
     "小学": "习生",
 }
+# A body whose last character may double as a title's first (经济部长 is
+# 经济部 + 部长), and the title words such a name may not end with.
+FUSED_SUFFIXES = frozenset("院部局处厅署司")
+TITLE_TAIL = re.compile(
+    f"(?:{_alternation(TITLE_MODIFIERS)}|{_alternation(PARTY_BODIES)}|"
+    f"{_alternation(TITLE_HEADS)})$"
+)
+
 # Characters before a one-character suffix that make another word (干部, 大局 …).
 SUFFIX_NOT_AFTER = {
     "部": "干全内外局东西南北中底头腹胸背面上下后前本总支系各俱细",

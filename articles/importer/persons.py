@@ -277,6 +277,16 @@ class PersonFinder:
         text = self.text
         start, end = unit.start(), unit.end()
         org = self._org_by_end.get(start)
+        fused = self._org_by_end.get(start + 1)
+        if (
+            org is None
+            and fused is not None
+            and fused.kind == "named"
+            and fused.start >= self._last_stop(start)
+        ):
+            # 经济部长王美花: 部长 at 经济部, the body written into the title.
+            title = self._title(start, end, fused.group or fused.form, True)
+            return title, fused.start
         if org is not None and org.start >= self._last_stop(start):
             key = org.group or org.form
             if org.kind == "named":
