@@ -470,3 +470,27 @@ def test_a_department_of_a_ministry_and_its_heads():
 def test_a_bureau_is_not_cut_at_an_inner_character():
     _, _, organizations = run("市委组织部副部长、市人社局局长刘涛主持会议。")
     assert set(org_names(organizations)) == {"市委组织部", "市委", "市人社局"}
+
+
+def test_a_full_name_opening_two_clauses_with_a_verb_of_speech():
+    _, persons, _ = run("会上,李明华指出,要加强管理。李明华强调,要守住底线。")
+    assert titles_of(persons) == {"李明华": []}
+    # Once is not enough without a title: 周边加强调研 is not 周边加 强调.
+    _, persons, _ = run("李明华指出,要加强管理。周边加强调研,周边加强调研。")
+    assert persons == []
+
+
+def test_a_body_written_into_its_head_title():
+    """經濟部長王美花: 經濟部 + 部長; 组织部长 and 徐冠华院长 are titles only."""
+    _, persons, organizations = run("行政院長蘇貞昌、經濟部長王美花出席記者會。")
+    assert {p.name: [(t.title, t.organization) for t in p.titles] for p in persons} == {
+        "蘇貞昌": [("院長", "行政院")],
+        "王美花": [("部長", "經濟部")],
+    }
+    assert set(org_names(organizations)) == {"行政院", "經濟部"}
+    _, persons, organizations = run("校党委委员、组织部长周强出席,徐冠华院长主持。")
+    assert titles_of(persons) == {
+        "周强": ["校党委委员", "组织部长"],
+        "徐冠华": ["院长"],
+    }
+    assert organizations == []

@@ -233,6 +233,7 @@ ORG_SUFFIXES = _words(
     档案馆 党组 党委 党总支 党支部 党工委 纪委 监委 政府 监会 局 厅 部 署 处 所
     院 委 办 社
             司
+                科协 侨联 工商联 文联 作协 社科联 残联 红十字会
         """
 )
 ORG_SUFFIX_RE = re.compile(_alternation(ORG_SUFFIXES))
@@ -246,7 +247,7 @@ SUFFIX_NOT_BEFORE = {
     "所": "有以在属得谓长需能做为说提形带",
     "处": "理置于在分罚长室境事",
     "委": "员托屈婉",
-    "办": "法理公事学好成",
+    "办": "法理公事学好成案件实班",
     "厅": "长",
     "署": "名长",
     "社": "会区长",
@@ -257,6 +258,14 @@ SUFFIX_NOT_BEFORE = {
     "中学": "习生",
     "小学": "习生",
 }
+# A body whose last character may double as a title's first (经济部长 is
+# 经济部 + 部长), and the title words such a name may not end with.
+FUSED_SUFFIXES = frozenset("院部局处厅署司")
+TITLE_TAIL = re.compile(
+    f"(?:{_alternation(TITLE_MODIFIERS)}|{_alternation(PARTY_BODIES)}|"
+    f"{_alternation(TITLE_HEADS)})$"
+)
+
 # Characters before a one-character suffix that make another word (干部, 大局 …).
 SUFFIX_NOT_AFTER = {
     "部": "干全内外局东西南北中底头腹胸背面上下后前本总支系各俱细",

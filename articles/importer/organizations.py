@@ -142,8 +142,17 @@ class OrganizationFinder:
     def _from_suffix(self, start, end, suffix):
         text = self.text
         after = text[end : end + 1]
+        fused = False
         if after and after in lx.SUFFIX_NOT_BEFORE.get(suffix, ""):
-            return
+            # 经济部长, 行政院长: the body's last character is the title's first
+            # (经济部 + 部长). Other run-ons (部署, 院所) are not a body.
+            fused = (
+                after == "长"
+                and suffix in lx.FUSED_SUFFIXES
+                and text[start - 1 : start] not in (suffix, "")
+            )
+            if not fused:
+                return
         before = text[start - 1 : start] if start else ""
         if (
             before
@@ -197,6 +206,8 @@ class OrganizationFinder:
         kind = classify(form, suffix)
         if not kind or not self._name_fits(window_start, start, suffix, kind):
             return
+        if fused and not self._fused_body(window_start, start, kind):
+            return
         if (
             suffix.endswith(lx.VENUE_SUFFIXES)
             and text[window_start - 1 : window_start] in ("在", "于")
@@ -204,6 +215,20 @@ class OrganizationFinder:
         ):
             return  # 在国际学术交流中心博学厅: a place, not a body
         self._add(window_start, end, kind)
+
+    def _fused_body(self, left, start, kind):
+        """经济部长: 经济部 is a body when the two characters before 部 start the
+        clause and are not a name (周强部长) or a title (常务副院长)."""
+        text = self.text
+        name = text[left:start]
+        return (
+            kind == "named"
+            and len(name) == 2
+            and (left == 0 or text[left - 1] in lx.ORG_HARD_STOPS)
+            and not (name[0] in lx.SURNAMES and name not in lx.NOT_NAMES)
+            and not lx.TITLE_TAIL.search(name)
+            and not lx.TITLE_UNIT.match(text, left)  # 组织部长 is one title
+        )
 
     def _name_fits(self, left, start, suffix, kind):
         """A level body's name ends with the level (项城市委); a party body follows

@@ -16,6 +16,9 @@ from . import lexicon as lx
 
 _CJK = re.compile(f"[{lx.CJK}]")
 _FOLLOWERS = re.compile(lx.trie_pattern({*lx.NAME_FOLLOWERS, *lx.HONORIFICS}))
+# A clause start, and the verbs of speech that may follow a name there.
+_SPEAKER = re.compile(r"(?:^|(?<=[。,;:!?\n]))")
+_SPEECH = re.compile("指出|强调|表示|介绍|认为|主持|讲话|要求|说")
 _HONORIFIC = re.compile("|".join(lx.HONORIFICS))
 _DIGIT_CHARS = frozenset("两三四五六七八九十")
 # What may stand just before a name: punctuation and prepositions (由, 向, 请).
@@ -197,6 +200,7 @@ class PersonFinder:
             after = lx.TITLE_UNIT.match(text, match.end())
             titles = [self._title(after.start(), after.end(), None)] if after else []
             self._list_before(match.start(), titles, minimum=1)
+        self._speakers()
         self._gazetteer_names()
         self._all_mentions()
         return list(self.persons.values())
@@ -273,6 +277,16 @@ class PersonFinder:
         text = self.text
         start, end = unit.start(), unit.end()
         org = self._org_by_end.get(start)
+        fused = self._org_by_end.get(start + 1)
+        if (
+            org is None
+            and fused is not None
+            and fused.kind == "named"
+            and fused.start >= self._last_stop(start)
+        ):
+            # 经济部长王美花: 部长 at 经济部, the body written into the title.
+            title = self._title(start, end, fused.group or fused.form, True)
+            return title, fused.start
         if org is not None and org.start >= self._last_stop(start):
             key = org.group or org.form
             if org.kind == "named":
@@ -412,6 +426,22 @@ class PersonFinder:
                 continue
             self._accept(start, stop, titles)
 
+    def _speakers(self):
+        """李明指出 … 李明强调: a full name that opens two clauses with a verb of
+        speech is a person even when no title is written with it."""
+        text = self.text
+        seen = {}
+        for match in _SPEAKER.finditer(text):
+            start = match.end()
+            for end, length in name_forms(text, start):
+                if length == 2 and _SPEECH.match(text, end):
+                    seen.setdefault(text[start:end], []).append((start, end))
+        for spans in seen.values():
+            if len(spans) >= 2:
+                for start, end in spans:
+                    if not is_byline(text, start, end):
+                        self._accept(start, end, [])
+
     def _gazetteer_names(self):
         matcher = _person_matcher(self.gazetteer)
         if matcher is None:
@@ -448,29 +478,26 @@ class PersonFinder:
             for mention in group.mentions:
                 mention_group[mention.form] = group
 
-        def display(group):
-            return display_name(group)
-
         for person in self.persons.values():
             for title in person.titles:
                 org = title.organization
                 if org is None:
                     continue
                 if org.startswith("lvl:") and org[4:] in by_key:
-                    title.organization = display(by_key[org[4:]])
+                    title.organization = display_form(by_key[org[4:]])
                 elif org.startswith("lvl:"):
                     form = org[4:]
                     group = mention_group.get(form)
-                    title.organization = display(group) if group else form
+                    title.organization = display_form(group) if group else form
                 elif org.startswith("infer:"):
                     title.organization = self._infer(org[6:], title.start, groups, home)
                 elif org in by_key:
-                    title.organization = display(by_key[org])
+                    title.organization = display_form(by_key[org])
                 elif org.startswith("f:") or org.startswith("gz:"):
                     title.organization = org.split(":", 1)[1]
                 else:
                     group = mention_group.get(org)
-                    title.organization = display(group) if group else org
+                    title.organization = display_form(group) if group else org
 
     def _infer(self, head, position, groups, home):
         """The body of an unprefixed 院长 or 党组书记, when the text makes it plain."""
@@ -493,25 +520,17 @@ class PersonFinder:
                 and any(m.start < position for m in group.mentions)
             ]
             if len(before) == 1:
-                return display(before[0])
+                return display_form(before[0])
             if before:
                 return None
             if home is not None and display_form(home).endswith(endings):
-                return display(home)
+                return display_form(home)
             return None
         if any(head.startswith(body) for body in lx.PARTY_BODIES) and home is not None:
-            return display(home)
+            return display_form(home)
         return None
 
 
 def display_form(group):
     """The folded form that names a group: the longest written form."""
     return max(group.forms, key=len)
-
-
-def display(group):
-    return display_form(group)
-
-
-def display_name(group):
-    return display_form(group)
