@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from articles.importer.directives import extract_directives, fold
+from articles.importer.directives import extract_directives
 from articles.importer.types import Page, PersonFact, TitleFact
 from articles.models import PARAGRAPH_SEPARATOR, Directive
 
@@ -329,8 +329,6 @@ def test_traditional_page_is_matched_folded_but_kept_as_written():
         "院長林志明強調,一是要傾聽民意;二是要加速落實執行。", persons=["林志明"]
     )
     assert texts(found) == ["要傾聽民意", "要加速落實執行"]
-    assert fold("強調") == "强调"
-    assert len(fold("傾聽民意、勇於任事")) == len("傾聽民意、勇於任事")
 
 
 def test_truncated_page_marks_the_cut_item_and_invents_nothing():

@@ -38,45 +38,8 @@ import functools
 import re
 from dataclasses import dataclass
 
+from .textfold import fold
 from .types import DirectiveFact
-
-# --------------------------------------------------------------------------
-# Folding Traditional to Simplified without moving any offset
-
-
-@functools.cache
-def _t2s():
-    try:
-        import opencc
-    except ImportError:  # pragma: no cover - opencc is a declared dependency
-        return None
-    return opencc.OpenCC("t2s").convert
-
-
-@functools.lru_cache(maxsize=8192)
-def _fold_char(char):
-    converted = _t2s()(char)
-    return converted if len(converted) == 1 else char
-
-
-# Full-width ASCII forms (１．, （２）) as their ASCII characters.
-_FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
-
-
-def fold(text):
-    """``text`` with Traditional characters folded to Simplified and full-width
-    ASCII forms to ASCII, character for character (offsets do not move)."""
-    if text.isascii():
-        return text
-    text = text.translate(_FULLWIDTH)
-    convert = _t2s()
-    if convert is None:
-        return text
-    folded = convert(text)
-    if len(folded) == len(text):
-        return folded
-    return "".join(_fold_char(char) for char in text)
-
 
 # --------------------------------------------------------------------------
 # Vocabulary
