@@ -497,3 +497,18 @@ def test_run_on_list_closed_by_zhe():
     )
     assert texts(found) == ["全体干部守纪律", "讲规矩", "重实干"]
     assert {d.group for d in found} == {"三点要求"}
+
+
+def test_traditional_run_on_list_with_the_count_after_a_space():
+    found = extract(
+        "院長林志明要求閣員傾聽民意;確定優先順序;做好內部聯繫 3項要求。",
+        persons=["林志明"],
+    )
+    assert texts(found) == ["閣員傾聽民意", "確定優先順序", "做好內部聯繫"]
+    assert {d.group for d in found} == {"3項要求"}
+
+
+def test_a_counted_phrase_inside_a_sentence_is_no_run_on_list():
+    found = extract("张三强调,要抓好产业、项目、招商三项工作。", persons=["张三"])
+    assert texts(found) == ["要抓好产业、项目、招商三项工作"]
+    assert found[0].group is None

@@ -209,7 +209,7 @@ _STATEMENT_VERBS = {"指出", "表示", "说", "认为"}
 _REQUEST_NOUNS = {"要求", "意见", "需求", "看法", "原则", "建议"}
 _GOES_ON = re.compile(rf"\s*(?:(?:要|必须|务必)(?![求素点闻])|{_MARKER.pattern})")
 # What closes a run-on list before its heading: A,B,以及C等3项要求 / …这三点要求
-_RUN_ON_END = re.compile(r"[,，;；]?(?:等|这|这些)$")
+_RUN_ON_END = re.compile(r"(?:[,，;；]?(?:等|这|这些)|(?<=[^\s,，;；。])\s+)$")
 _RUN_ON_CONNECTOR = re.compile(r"^(?:以及|及|和|并且|并|还有|包括|同时)[,，:：]?")
 _SENTENCE_CLOSE = re.compile(rf"[{SENTENCE_END}][”」』\"]*")
 _TERMINAL = "。!?！？”」』）)…\"'"
