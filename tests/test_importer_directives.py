@@ -512,3 +512,8 @@ def test_a_counted_phrase_inside_a_sentence_is_no_run_on_list():
     found = extract("张三强调,要抓好产业、项目、招商三项工作。", persons=["张三"])
     assert texts(found) == ["要抓好产业、项目、招商三项工作"]
     assert found[0].group is None
+
+
+def test_a_requirement_followed_is_no_lead_in():
+    found = extract("张伟主持会议。按照上级要求,各单位要加强值守。", persons=["张伟"])
+    assert found == []

@@ -99,6 +99,10 @@ _NOUN_BEFORE_REQUEST = re.compile(
     r"(?:的|点|项|个|条|具体|工作|通知|有关|相关|目标|这一|此|和|与|及|出|了|作|等|新|"
     r"总体|基本|各项|任务|精神|部署|纪律)$"
 )
+# 按照上级要求, 落实…要求: a requirement followed, not one issued.
+_FOLLOWING_REQUEST = re.compile(
+    r"(?:按照|根据|依照|遵照|对照|按|结合|落实|贯彻|符合|达到|满足|围绕|对标)"
+)
 _VERB_KIND = {
     "强调指出": "emphasis",
     "强调": "emphasis",
@@ -707,8 +711,9 @@ def _regions(reader):
     for match in _LEAD.finditer(text):
         verb = match["verb"]
         v_start = match.start()
-        if verb == "要求" and _NOUN_BEFORE_REQUEST.search(
-            text[max(0, v_start - 4) : v_start]
+        if verb == "要求" and (
+            _NOUN_BEFORE_REQUEST.search(text[max(0, v_start - 4) : v_start])
+            or _FOLLOWING_REQUEST.match(text, reader.clause_start(v_start), v_start)
         ):
             continue
         if leads and _continues(reader, leads[-1], v_start, verb):
