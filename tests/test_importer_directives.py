@@ -517,3 +517,17 @@ def test_a_counted_phrase_inside_a_sentence_is_no_run_on_list():
 def test_a_requirement_followed_is_no_lead_in():
     found = extract("张伟主持会议。按照上级要求,各单位要加强值守。", persons=["张伟"])
     assert found == []
+
+
+def test_headed_list_with_each_item_a_paragraph_of_its_own():
+    found = extract(
+        "校长方圆对新学期工作提出三点要求:",
+        "坚持立德树人。",
+        "深化教学改革。",
+        "加强队伍建设。",
+        "最后,方圆祝愿大家新学期工作顺利。",
+        persons=["方圆"],
+    )
+    assert texts(found) == ["坚持立德树人", "深化教学改革", "加强队伍建设"]
+    assert {d.group for d in found} == {"三点要求"}
+    assert {d.ordinal for d in found} == {None}
