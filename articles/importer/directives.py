@@ -30,7 +30,17 @@ How it reads a page (all matching runs on a Simplified, length-preserving fold o
    (a statement) the 要 must come early in the sentence, so that description
    followed by a late 要 is not read as a demand.
 
-希望/期待/鼓励/期许 items are expectations, not requirements: they are skipped.
+   Paragraphs that open with 要 (or an ordinal) go on with the speech before
+   them; the text before a speaker's numbered list is its preamble, not items.
+
+Kinds come from the heading's noun (要求/意见 → requirement, 工作/任务 →
+arrangement) or else from the lead-in verb (强调 → emphasis, 指出 → statement,
+要求/提出 → requirement); 建议 gives ``suggestion`` once ``Directive.Kind`` has it
+and ``requirement`` until then. 希望/期待/鼓励/期许 items are expectations, not
+requirements: they are skipped. ``set_index`` numbers the sets in order: a
+numbered or headed list is one set (a nested list is a set of its own, its
+items also inside the enclosing item's text); consecutive unnumbered items of
+one speaker form one set.
 """
 
 import bisect
