@@ -21,6 +21,7 @@ from .models import (
     Article,
     Credit,
     Directive,
+    DirectiveSet,
     Organization,
     OrganizationMention,
     Person,
@@ -59,17 +60,20 @@ def in_recent_articles(directives):
     """``directives`` of the newest articles that carry any, whole sets only."""
     newest = (
         Article.objects.published()
-        .filter(Exists(directives.filter(article=OuterRef("pk"))))
+        .filter(Exists(directives.filter(directive_set__article=OuterRef("pk"))))
         .order_by("-published_at", "-pk")
         .values("pk")[:RECENT_DIRECTIVE_ARTICLES]
     )
-    return directives.filter(article__in=newest)
+    return directives.filter(directive_set__article__in=newest)
 
 
 def directive_order(queryset):
     """Newest article first, then the sets and their items in the text's order."""
     return queryset.order_by(
-        "-article__published_at", "article_id", "set_number", "ordinal"
+        "-directive_set__article__published_at",
+        "directive_set__article_id",
+        "directive_set__number",
+        "ordinal",
     )
 
 
@@ -112,7 +116,11 @@ class ArticleDetailView(DetailView):
                 "organization_mentions",
                 queryset=OrganizationMention.objects.select_related("organization"),
             ),
-            Prefetch("directives", queryset=Directive.objects.with_related()),
+            Prefetch(
+                "directive_sets",
+                queryset=DirectiveSet.objects.with_related().order_by("number"),
+            ),
+            Prefetch("directive_sets__items", queryset=Directive.objects.all()),
         )
         credits = article.credits.all()
         context.update(
@@ -121,7 +129,7 @@ class ArticleDetailView(DetailView):
             organizations=_mentioned(
                 article.organization_mentions.all(), "organization"
             ),
-            directives=article.directives.all(),
+            directive_sets=article.directive_sets.all(),
             bylines=[c for c in credits if c.role in _BYLINE_ROLES],
             editors=[c for c in credits if c.role == Credit.Role.EDITOR],
             sources=[c for c in credits if c.role == Credit.Role.SOURCE],
