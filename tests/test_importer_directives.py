@@ -11,7 +11,7 @@ import pytest
 
 from articles.importer.directives import extract_directives
 from articles.importer.types import Page, PersonFact, TitleFact
-from articles.models import PARAGRAPH_SEPARATOR, Directive
+from articles.models import PARAGRAPH_SEPARATOR, DirectiveKind
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "newsroom.json"
 
@@ -99,7 +99,8 @@ def test_seed_articles_give_the_fixture_directives(body, wanted, people, with_pe
 
 
 def test_kinds_are_directive_kinds():
-    """Every kind the stage gives can be stored on a Directive."""
+    """Every kind the stage gives can be stored on a directive set, and the items
+    of one set share it."""
     found = extract(
         "张伟强调,要抓好安全生产。",
         "张伟指出,各单位要做好值班值守。",
@@ -108,7 +109,10 @@ def test_kinds_are_directive_kinds():
         persons=["张伟"],
     )
     assert found
-    assert {d.kind for d in found} <= set(Directive.Kind.values)
+    assert {d.kind for d in found} <= set(DirectiveKind.values)
+    kinds = {}
+    for directive in found:
+        assert kinds.setdefault(directive.set_index, directive.kind) == directive.kind
 
 
 # -- numbered lists ------------------------------------------------------------

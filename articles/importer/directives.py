@@ -33,14 +33,14 @@ How it reads a page (all matching runs on a Simplified, length-preserving fold o
    Paragraphs that open with 要 (or an ordinal) go on with the speech before
    them; the text before a speaker's numbered list is its preamble, not items.
 
-Kinds come from the heading's noun (要求/意见 → requirement, 工作/任务 →
-arrangement) or else from the lead-in verb (强调 → emphasis, 指出 → statement,
-要求/提出 → requirement); 建议 gives ``suggestion`` once ``Directive.Kind`` has it
-and ``requirement`` until then. 希望/期待/鼓励/期许 items are expectations, not
-requirements: they are skipped. ``set_index`` numbers the sets in order: a
-numbered or headed list is one set (a nested list is a set of its own, its
-items also inside the enclosing item's text); consecutive unnumbered items of
-one speaker form one set.
+A set has one kind, that of its heading's noun (要求/意见 → requirement,
+工作/任务 → arrangement) or else of the lead-in verb opening it (强调 → emphasis,
+指出 → statement, 要求/提出 → requirement); 建议 gives ``suggestion`` once
+``DirectiveKind`` has it and ``requirement`` until then. 希望/期待/鼓励/期许
+items are expectations, not requirements: they are skipped. ``set_index``
+numbers the sets in order: a numbered or headed list is one set (a nested list
+is a set of its own, its items also inside the enclosing item's text);
+consecutive unnumbered items of one speaker form one set.
 """
 
 import bisect
@@ -840,9 +840,9 @@ def _kind(noun, verb):
 
 @functools.cache
 def _valid_kinds():
-    from articles.models import Directive
+    from articles.models import DirectiveKind
 
-    return set(Directive.Kind.values)
+    return set(DirectiveKind.values)
 
 
 def extract_directives(page, *, persons):
@@ -907,7 +907,7 @@ def extract_directives(page, *, persons):
             facts.append((item.start, ("free", region.speaker), fact))
 
     facts.sort(key=lambda f: f[0])
-    directives, indices, previous = [], {}, None
+    directives, indices, kinds, previous = [], {}, {}, None
     for _position, key, fact in facts:
         if key[0] == "free":
             if previous and previous[0] == "free" and previous[1] == key[1]:
@@ -916,5 +916,7 @@ def extract_directives(page, *, persons):
                 key = (*key, len(indices))
         previous = key
         fact.set_index = indices.setdefault(key, len(indices))
+        # a set has one kind: that of the lead-in (or heading) opening it
+        fact.kind = kinds.setdefault(fact.set_index, fact.kind)
         directives.append(fact)
     return directives
