@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from articles.importer.directives import extract_directives, fold
+from articles.importer.directives import extract_directives
 from articles.importer.types import Page, PersonFact, TitleFact
-from articles.models import PARAGRAPH_SEPARATOR, Directive
+from articles.models import PARAGRAPH_SEPARATOR, DirectiveKind
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "newsroom.json"
 
@@ -99,7 +99,8 @@ def test_seed_articles_give_the_fixture_directives(body, wanted, people, with_pe
 
 
 def test_kinds_are_directive_kinds():
-    """Every kind the stage gives can be stored on a Directive."""
+    """Every kind the stage gives can be stored on a directive set, and the items
+    of one set share it."""
     found = extract(
         "张伟强调,要抓好安全生产。",
         "张伟指出,各单位要做好值班值守。",
@@ -108,7 +109,10 @@ def test_kinds_are_directive_kinds():
         persons=["张伟"],
     )
     assert found
-    assert {d.kind for d in found} <= set(Directive.Kind.values)
+    assert {d.kind for d in found} <= set(DirectiveKind.values)
+    kinds = {}
+    for directive in found:
+        assert kinds.setdefault(directive.set_index, directive.kind) == directive.kind
 
 
 # -- numbered lists ------------------------------------------------------------
@@ -348,8 +352,6 @@ def test_traditional_page_is_matched_folded_but_kept_as_written():
         "院長林志明強調,一是要傾聽民意;二是要加速落實執行。", persons=["林志明"]
     )
     assert texts(found) == ["要傾聽民意", "要加速落實執行"]
-    assert fold("強調") == "强调"
-    assert len(fold("傾聽民意、勇於任事")) == len("傾聽民意、勇於任事")
 
 
 def test_truncated_page_marks_the_cut_item_and_invents_nothing():
@@ -518,3 +520,37 @@ def test_run_on_list_closed_by_zhe():
     )
     assert texts(found) == ["全体干部守纪律", "讲规矩", "重实干"]
     assert {d.group for d in found} == {"三点要求"}
+
+
+def test_traditional_run_on_list_with_the_count_after_a_space():
+    found = extract(
+        "院長林志明要求閣員傾聽民意;確定優先順序;做好內部聯繫 3項要求。",
+        persons=["林志明"],
+    )
+    assert texts(found) == ["閣員傾聽民意", "確定優先順序", "做好內部聯繫"]
+    assert {d.group for d in found} == {"3項要求"}
+
+
+def test_a_counted_phrase_inside_a_sentence_is_no_run_on_list():
+    found = extract("张三强调,要抓好产业、项目、招商三项工作。", persons=["张三"])
+    assert texts(found) == ["要抓好产业、项目、招商三项工作"]
+    assert found[0].group is None
+
+
+def test_a_requirement_followed_is_no_lead_in():
+    found = extract("张伟主持会议。按照上级要求,各单位要加强值守。", persons=["张伟"])
+    assert found == []
+
+
+def test_headed_list_with_each_item_a_paragraph_of_its_own():
+    found = extract(
+        "校长方圆对新学期工作提出三点要求:",
+        "坚持立德树人。",
+        "深化教学改革。",
+        "加强队伍建设。",
+        "最后,方圆祝愿大家新学期工作顺利。",
+        persons=["方圆"],
+    )
+    assert texts(found) == ["坚持立德树人", "深化教学改革", "加强队伍建设"]
+    assert {d.group for d in found} == {"三点要求"}
+    assert {d.ordinal for d in found} == {None}

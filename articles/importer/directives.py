@@ -30,7 +30,17 @@ How it reads a page (all matching runs on a Simplified, length-preserving fold o
    (a statement) the 要 must come early in the sentence, so that description
    followed by a late 要 is not read as a demand.
 
-希望/期待/鼓励/期许 items are expectations, not requirements: they are skipped.
+   Paragraphs that open with 要 (or an ordinal) go on with the speech before
+   them; the text before a speaker's numbered list is its preamble, not items.
+
+A set has one kind, that of its heading's noun (要求/意见 → requirement,
+工作/任务 → arrangement) or else of the lead-in verb opening it (强调 → emphasis,
+指出 → statement, 要求/提出 → requirement); 建议 gives ``suggestion`` once
+``DirectiveKind`` has it and ``requirement`` until then. 希望/期待/鼓励/期许
+items are expectations, not requirements: they are skipped. ``set_index``
+numbers the sets in order: a numbered or headed list is one set (a nested list
+is a set of its own, its items also inside the enclosing item's text);
+consecutive unnumbered items of one speaker form one set.
 """
 
 import bisect
@@ -38,45 +48,8 @@ import functools
 import re
 from dataclasses import dataclass
 
+from .textfold import fold
 from .types import DirectiveFact
-
-# --------------------------------------------------------------------------
-# Folding Traditional to Simplified without moving any offset
-
-
-@functools.cache
-def _t2s():
-    try:
-        import opencc
-    except ImportError:  # pragma: no cover - opencc is a declared dependency
-        return None
-    return opencc.OpenCC("t2s").convert
-
-
-@functools.lru_cache(maxsize=8192)
-def _fold_char(char):
-    converted = _t2s()(char)
-    return converted if len(converted) == 1 else char
-
-
-# Full-width ASCII forms (１．, （２）) as their ASCII characters.
-_FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
-
-
-def fold(text):
-    """``text`` with Traditional characters folded to Simplified and full-width
-    ASCII forms to ASCII, character for character (offsets do not move)."""
-    if text.isascii():
-        return text
-    text = text.translate(_FULLWIDTH)
-    convert = _t2s()
-    if convert is None:
-        return text
-    folded = convert(text)
-    if len(folded) == len(text):
-        return folded
-    return "".join(_fold_char(char) for char in text)
-
 
 # --------------------------------------------------------------------------
 # Vocabulary
@@ -135,6 +108,10 @@ _LEAD = re.compile(
 _NOUN_BEFORE_REQUEST = re.compile(
     r"(?:的|点|项|个|条|具体|工作|通知|有关|相关|目标|这一|此|和|与|及|出|了|作|等|新|"
     r"总体|基本|各项|任务|精神|部署|纪律)$"
+)
+# 按照上级要求, 落实…要求: a requirement followed, not one issued.
+_FOLLOWING_REQUEST = re.compile(
+    r"(?:按照|根据|依照|遵照|对照|按|结合|落实|贯彻|符合|达到|满足|围绕|对标)"
 )
 _VERB_KIND = {
     "强调指出": "emphasis",
@@ -246,7 +223,7 @@ _STATEMENT_VERBS = {"指出", "表示", "说", "认为"}
 _REQUEST_NOUNS = {"要求", "意见", "需求", "看法", "原则", "建议"}
 _GOES_ON = re.compile(rf"\s*(?:(?:要|必须|务必)(?![求素点闻])|{_MARKER.pattern})")
 # What closes a run-on list before its heading: A,B,以及C等3项要求 / …这三点要求
-_RUN_ON_END = re.compile(r"[,，;；]?(?:等|这|这些)$")
+_RUN_ON_END = re.compile(r"(?:[,，;；]?(?:等|这|这些)|(?<=[^\s,，;；。])\s+)$")
 _RUN_ON_CONNECTOR = re.compile(r"^(?:以及|及|和|并且|并|还有|包括|同时)[,，:：]?")
 _SENTENCE_CLOSE = re.compile(rf"[{SENTENCE_END}][”」』\"]*")
 _TERMINAL = "。!?！？”」』）)…\"'"
@@ -744,8 +721,9 @@ def _regions(reader):
     for match in _LEAD.finditer(text):
         verb = match["verb"]
         v_start = match.start()
-        if verb == "要求" and _NOUN_BEFORE_REQUEST.search(
-            text[max(0, v_start - 4) : v_start]
+        if verb == "要求" and (
+            _NOUN_BEFORE_REQUEST.search(text[max(0, v_start - 4) : v_start])
+            or _FOLLOWING_REQUEST.match(text, reader.clause_start(v_start), v_start)
         ):
             continue
         if leads and _continues(reader, leads[-1], v_start, verb):
@@ -862,9 +840,9 @@ def _kind(noun, verb):
 
 @functools.cache
 def _valid_kinds():
-    from articles.models import Directive
+    from articles.models import DirectiveKind
 
-    return set(Directive.Kind.values)
+    return set(DirectiveKind.values)
 
 
 def extract_directives(page, *, persons):
@@ -929,7 +907,7 @@ def extract_directives(page, *, persons):
             facts.append((item.start, ("free", region.speaker), fact))
 
     facts.sort(key=lambda f: f[0])
-    directives, indices, previous = [], {}, None
+    directives, indices, kinds, previous = [], {}, {}, None
     for _position, key, fact in facts:
         if key[0] == "free":
             if previous and previous[0] == "free" and previous[1] == key[1]:
@@ -938,5 +916,7 @@ def extract_directives(page, *, persons):
                 key = (*key, len(indices))
         previous = key
         fact.set_index = indices.setdefault(key, len(indices))
+        # a set has one kind: that of the lead-in (or heading) opening it
+        fact.kind = kinds.setdefault(fact.set_index, fact.kind)
         directives.append(fact)
     return directives
