@@ -57,6 +57,7 @@ READ_OPERATIONS = [
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 RESOURCES = {
     "articles": "{slug}",
+    "directive-sets": "{id}",
     "directives": "{id}",
     "people": "{slug}",
     "organizations": "{slug}",
@@ -66,6 +67,9 @@ WRITE_OPERATIONS = [
     f"{method} /api/v1/{name}/" + ("" if method == "POST" else f"{lookup}/")
     for name, lookup in RESOURCES.items()
     for method in WRITE_METHODS
+] + [
+    "POST /api/v1/articles/{slug}/publish/",
+    "POST /api/v1/articles/{slug}/unpublish/",
 ]
 # Bounded for the suite; raise it for a deeper run: SCHEMATHESIS_EXAMPLES=500.
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "40"))
