@@ -24,7 +24,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def editorial_groups(transactional_db):
     """The groups ``migrate`` creates (a transactional test's flush removes them)."""
     migration = importlib.import_module("articles.migrations.0003_editor_groups")
-    migration.create_groups(django_apps, None)
+    config = django_apps.get_app_config("articles")
+    models_module = config.models_module  # the migration resets it to None
+    try:
+        migration.create_groups(django_apps, None)
+    finally:
+        config.models_module = models_module
 
 
 def _snapshot(tmp_path, name):

@@ -298,5 +298,8 @@ def test_a_postgres_restart_under_write_load_is_503_then_recovers(postgres, app)
         page = json.loads(content)
         listed |= {item["slug"] for item in page["results"]}
         url = page["next"]
-    assert len(acknowledged) > 20
+    # Writes were acknowledged before the outage and after it (the count depends
+    # on how busy the machine is, not on the app).
+    acked_before = [r for r in results[:down_from] if r[0] == "write" and r[1] == 201]
+    assert acked_before and len(acknowledged) > len(acked_before)
     assert set(acknowledged) <= listed
