@@ -101,7 +101,7 @@ def test_backup_then_restore_into_an_empty_database_loses_nothing(
     assert (media / image_name).read_bytes() == image_bytes
     restored = Article.objects.get(pk=news.conference.pk)
     assert restored.body == body
-    assert Directive.objects.filter(article=restored).count() == 3
+    assert Directive.objects.filter(directive_set__article=restored).count() == 3
     assert Version.objects.get_for_object(restored).count() >= 1
     user = User.objects.get(username="zhubian")
     assert user.check_password("pw-原样-123")
