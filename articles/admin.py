@@ -25,6 +25,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -48,6 +49,7 @@ from .models import (
     Tag,
     first_clause,
 )
+from .photos import photo_make_renditions
 from .views import ArticleDetailView
 
 admin.site.site_header = _("Newsroom administration")
@@ -350,7 +352,7 @@ class DirectiveInline(
 class PhotoInline(ArticleInlinePermissions, admin.TabularInline):
     model = Photo
     extra = 0
-    fields = ["order", "caption", "image"]
+    fields = ["order", "image", "caption", "credit"]
 
 
 class CreditInline(ArticleInlinePermissions, admin.TabularInline):
@@ -497,10 +499,19 @@ class ArticleAdmin(VersionedAdmin):
     autocomplete_fields = ["section", "publisher", "event_place", "tags"]
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "lede", "body", "version"]}),
+        (None, {"fields": ["title", "subtitle", "slug", "lede", "body", "version"]}),
         (
             _("Publishing"),
-            {"fields": ["status", "published_at", "section", "publisher", "tags"]},
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "published_time_known",
+                    "section",
+                    "publisher",
+                    "tags",
+                ]
+            },
         ),
         (
             _("Source and event"),
@@ -531,6 +542,11 @@ class ArticleAdmin(VersionedAdmin):
                 attrs={"style": "width: min(60em, 100%)"}
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        for photo in form.instance.photos.all():
+            photo_make_renditions(photo=photo)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -601,19 +617,33 @@ class ArticleAdmin(VersionedAdmin):
 
     @admin.action(description=_("Publish selected articles"), permissions=["publish"])
     def publish(self, request, queryset):
+        published, scheduled = [], []
         for article in queryset:
-            services.article_publish(article=article, user=request.user)
-        count = queryset.count()
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d article is published or scheduled.",
-                "%(count)d articles are published or scheduled.",
-                count,
+            article = services.article_publish(article=article, user=request.user)
+            (scheduled if article.is_scheduled else published).append(article)
+        if published:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d article published.",
+                    "%(count)d articles published.",
+                    len(published),
+                )
+                % {"count": len(published)},
+                messages.SUCCESS,
             )
-            % {"count": count},
-            messages.SUCCESS,
-        )
+        for article in scheduled:
+            self.message_user(
+                request,
+                _("“%(title)s” is scheduled for %(time)s.")
+                % {
+                    "title": article.title,
+                    "time": date_format(
+                        timezone.localtime(article.published_at), "DATETIME_FORMAT"
+                    ),
+                },
+                messages.SUCCESS,
+            )
 
     @admin.action(
         description=_("Unpublish selected articles (back to draft)"),
@@ -955,3 +985,7 @@ class PhotoAdmin(ArticlePartAdmin):
     list_display = ["caption", "article", "order"]
     list_select_related = ["article"]
     search_fields = ["caption", "article__title"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        photo_make_renditions(photo=obj)

@@ -11,6 +11,14 @@ app_name = "articles"
 # offered, since directives, people and positions record no time of change.
 urlpatterns = [
     path("", views.ArticleListView.as_view(), name="article-list"),
+    path("people/", views.PersonListView.as_view(), name="person-list"),
+    path(
+        "organizations/", views.OrganizationListView.as_view(), name="organization-list"
+    ),
+    path("sections/", views.SectionListView.as_view(), name="section-list"),
+    path(
+        "sections/<str:slug>/", views.SectionDetailView.as_view(), name="section-detail"
+    ),
     path(
         "articles/<str:slug>/",
         views.ArticleDetailView.as_view(),
@@ -35,6 +43,16 @@ urlpatterns = [
         "people/<str:slug>/",
         views.PersonDetailView.as_view(),
         name="person-detail",
+    ),
+    path(
+        "people/<str:slug>/feed/rss/",
+        feeds.PersonArticlesFeed(),
+        name="person-feed-rss",
+    ),
+    path(
+        "people/<str:slug>/feed/atom/",
+        feeds.PersonArticlesAtomFeed(),
+        name="person-feed-atom",
     ),
     path(
         "directives/",

@@ -5,12 +5,23 @@ paginate. Conditional GET is ``ConditionalGetMiddleware``'s ``ETag`` of the
 rendered page (see ``urls.py``).
 """
 
+import datetime
 import json
 from urllib.parse import urlencode
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
-from django.shortcuts import render
+import segno
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    prefetch_related_objects,
+)
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -26,6 +37,7 @@ from .models import (
     Person,
     PersonMention,
     Position,
+    Section,
     search_terms,
 )
 
@@ -35,6 +47,7 @@ DESCRIPTION_LENGTH = 120
 # (complete sets) and link to the full, paginated lists.
 RECENT_ARTICLES = 20
 RECENT_DIRECTIVE_ARTICLES = 10
+RELATED_ARTICLES = 5
 
 # JSON inside <script> must not be able to close the element (as json_script does).
 JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -80,7 +93,7 @@ class ArticleListView(ListView):
     context_object_name = "articles"
 
     def get_queryset(self):
-        return Article.objects.published().with_related()
+        return Article.objects.published().with_related().with_lead_photo()
 
 
 class ArticleDetailView(DetailView):
@@ -115,22 +128,38 @@ class ArticleDetailView(DetailView):
             Prefetch("directives", queryset=Directive.objects.with_related()),
         )
         credits = article.credits.all()
+        directives = list(article.directives.all())
+        photos = list(article.photos.all())
+        with_image = [photo for photo in photos if photo.image]
+        lead = with_image[0] if with_image else None
         context.update(
             breadcrumbs=article.section.ancestry() if article.section else [],
             people=_mentioned(article.person_mentions.all(), "person"),
             organizations=_mentioned(
                 article.organization_mentions.all(), "organization"
             ),
-            directives=article.directives.all(),
-            bylines=[c for c in credits if c.role in _BYLINE_ROLES],
-            editors=[c for c in credits if c.role == Credit.Role.EDITOR],
+            directives=directives,
+            key_points=_key_points(directives),
+            body=_marked_paragraphs(article, directives),
+            show_lede=bool(article.lede)
+            and " ".join(article.lede.split()) not in " ".join(article.body.split()),
+            lead_photo=lead,
+            gallery=with_image[1:],
+            captions_only=[photo for photo in photos if not photo.image],
+            image_url=self.request.build_absolute_uri(lead.large_url) if lead else "",
+            credit_lines=_credit_lines(credits),
             sources=[c for c in credits if c.role == Credit.Role.SOURCE],
+            related=related_articles(article),
+            share_url=self.request.build_absolute_uri(article.get_absolute_url()),
+            share_qr=qr_svg(
+                self.request.build_absolute_uri(article.get_absolute_url())
+            ),
             description=describe(article),
-            json_ld=self.json_ld(article, credits),
+            json_ld=self.json_ld(article, credits, lead),
         )
         return context
 
-    def json_ld(self, article, credits):
+    def json_ld(self, article, credits, lead=None):
         """schema.org ``NewsArticle`` for search engines, as safe script text."""
         request = self.request
         url = request.build_absolute_uri(article.get_absolute_url())
@@ -144,8 +173,10 @@ class ArticleDetailView(DetailView):
             "mainEntityOfPage": {"@type": "WebPage", "@id": url},
             "dateModified": article.updated_at.isoformat(),
         }
-        if article.published_at:
+        if article.published_at and article.published_time_known:
             data["datePublished"] = article.published_at.isoformat()
+        elif article.published_at:
+            data["datePublished"] = timezone.localdate(article.published_at).isoformat()
         if article.publisher:
             data["publisher"] = {
                 "@type": "Organization",
@@ -166,6 +197,10 @@ class ArticleDetailView(DetailView):
         ]
         if authors:
             data["author"] = authors
+        if lead is not None:
+            data["image"] = [
+                request.build_absolute_uri(url) for _width, url in lead.rendition_urls()
+            ] or [request.build_absolute_uri(lead.image.url)]
         if article.section:
             data["articleSection"] = article.section.name
         keywords = [tag.name for tag in article.tags.all()]
@@ -174,7 +209,104 @@ class ArticleDetailView(DetailView):
         return json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
 
 
-_BYLINE_ROLES = {Credit.Role.WRITER, Credit.Role.PHOTOGRAPHER}
+# The byline's roles in print order: 文, 摄, 编辑 (来源 goes at the foot).
+_BYLINE_ROLES = [Credit.Role.WRITER, Credit.Role.PHOTOGRAPHER, Credit.Role.EDITOR]
+_ROLE_LABELS = {
+    Credit.Role.WRITER: "文",
+    Credit.Role.PHOTOGRAPHER: "摄",
+    Credit.Role.EDITOR: "编辑",
+    Credit.Role.SOURCE: "来源",
+}
+
+
+def _credit_lines(credits):
+    """The byline as (role label, credits) in print order: 文：办公室 · 摄：…"""
+    lines = []
+    for role in _BYLINE_ROLES:
+        names = [credit for credit in credits if credit.role == role]
+        if names:
+            lines.append({"label": _ROLE_LABELS[role], "credits": names})
+    return lines
+
+
+def _key_points(directives):
+    """The article's sets as 要点: issuer · heading, then each item's summary."""
+    sets = {}
+    for directive in directives:
+        entry = sets.setdefault(
+            directive.set_number,
+            {"first": directive, "items": []},
+        )
+        entry["items"].append(directive)
+    return list(sets.values())
+
+
+def _marked_paragraphs(article, directives):
+    """The body's paragraphs as runs of text, each directive's words marked.
+
+    Each paragraph is a list of ``(text, directive_or_None)``; a directive's run
+    carries its anchor so the 要点 box can link to its place in the body. A
+    directive whose text the body does not contain verbatim is left unmarked.
+    """
+    paragraphs = article.paragraphs
+    marks = {index: [] for index in range(len(paragraphs))}
+    for directive in directives:
+        for index, paragraph in enumerate(paragraphs):
+            start = paragraph.find(directive.text)
+            if start >= 0:
+                marks[index].append((start, start + len(directive.text), directive))
+                directive.in_body = True
+                break
+    result = []
+    for index, paragraph in enumerate(paragraphs):
+        runs, position = [], 0
+        for start, end, directive in sorted(marks[index], key=lambda m: m[0]):
+            if start < position:
+                continue  # overlapping spans: the first one wins
+            if start > position:
+                runs.append((paragraph[position:start], None))
+            runs.append((paragraph[start:end], directive))
+            position = end
+        if position < len(paragraph):
+            runs.append((paragraph[position:], None))
+        result.append(runs)
+    return result
+
+
+def related_articles(article, limit=RELATED_ARTICLES):
+    """Published articles sharing the most people and organizations (2 queries)."""
+    people = PersonMention.objects.filter(article=article).values("person")
+    organizations = OrganizationMention.objects.filter(article=article).values(
+        "organization"
+    )
+    return list(
+        Article.objects.published()
+        .exclude(pk=article.pk)
+        .annotate(
+            shared=Count(
+                "person_mentions__person",
+                filter=Q(person_mentions__person__in=people),
+                distinct=True,
+            )
+            + Count(
+                "organization_mentions__organization",
+                filter=Q(organization_mentions__organization__in=organizations),
+                distinct=True,
+            )
+        )
+        .filter(shared__gt=0)
+        .select_related("section__parent")
+        .with_lead_photo()
+        .order_by("-shared", "-published_at", "-pk")[:limit]
+    )
+
+
+def qr_svg(url):
+    """A QR code of ``url`` as inline SVG (made here, no external service)."""
+    code = segno.make(url, error="m", micro=False)
+    return mark_safe(  # segno escapes nothing user-given: the URL is encoded as modules
+        code.svg_inline(scale=3, border=2, dark="#1f2328", light="#ffffff", title="")
+    )
 
 
 def _mentioned(mentions, attribute):
@@ -199,11 +331,10 @@ class OrganizationDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         organization = self.object
         context.update(
+            breadcrumbs=organization_ancestry(organization),
             aliases=organization.aliases.all(),
             children=organization.children.all(),
-            positions=organization.positions.public()
-            .select_related("person")
-            .order_by("order", "person__name", "pk"),
+            leaders=leaders(organization),
             directives=directive_order(
                 in_recent_articles(
                     Directive.objects.published().addressed_to(organization)
@@ -217,6 +348,7 @@ class OrganizationDetailView(DetailView):
         )
         context["articles"], context["more_articles"] = recent(
             Article.objects.published()
+            .with_lead_photo()
             .filter(
                 Q(publisher=organization)
                 | Exists(
@@ -242,9 +374,7 @@ class PersonDetailView(DetailView):
         person = self.object
         context.update(
             aliases=person.aliases.all(),
-            positions=Position.objects.public()
-            .filter(person=person)
-            .select_related("organization"),
+            positions=timeline(person),
             directives=directive_order(
                 in_recent_articles(
                     Directive.objects.published().by_issuer(person)
@@ -258,10 +388,60 @@ class PersonDetailView(DetailView):
         )
         context["articles"], context["more_articles"] = recent(
             Article.objects.published()
+            .with_lead_photo()
             .mentioning_person(person)
             .select_related("section__parent")
         )
         return context
+
+
+def organization_ancestry(organization):
+    """The organization's parents, top first (one query per level, at most 4)."""
+    chain, parent, seen = [], organization.parent, {organization.pk}
+    while parent is not None and parent.pk not in seen and len(chain) < 4:
+        seen.add(parent.pk)
+        chain.append(parent)
+        parent = parent.parent
+    return list(reversed(chain))
+
+
+def leaders(organization):
+    """The organization's people, each once, in rank order, with all their titles.
+
+    Rank order is the order titles were entered for the body (the source's
+    protocol order): a person ranks by their first title there. One query.
+    """
+    people = {}
+    for position in (
+        organization.positions.public()
+        .filter(person__in=Person.objects.public())
+        .select_related("person")
+        .order_by("pk")
+    ):
+        entry = people.setdefault(
+            position.person_id,
+            {"person": position.person, "titles": [], "ended": True},
+        )
+        entry["titles"].append(position.title)
+        if position.end_date is None:
+            entry["ended"] = False
+    return sorted(people.values(), key=lambda entry: entry["ended"])
+
+
+def timeline(person):
+    """The person's public positions over time: dated ones by start, then undated."""
+    positions = list(
+        Position.objects.public().filter(person=person).select_related("organization")
+    )
+    return sorted(
+        positions,
+        key=lambda p: (
+            p.start_date is None,
+            p.start_date or p.end_date or datetime.date.min,
+            p.order,
+            p.pk,
+        ),
+    )
 
 
 def _directive_index(**filters):
@@ -355,6 +535,138 @@ class SearchView(ListView):
             max_length=SEARCH_MAX_LENGTH,
             variants=[v for term in self.terms for v in term.variants],
             entities=list(entities.values()),
+        )
+        return context
+
+
+class PersonListView(ListView):
+    """People by organization, each body's people in rank order.
+
+    Paginates over organizations that have public positions: three queries
+    per page (count, organizations, their positions), whatever the sizes.
+    """
+
+    paginate_by = 30
+    context_object_name = "organizations"
+    template_name = "articles/person_list.html"
+
+    def get_queryset(self):
+        public_positions = Position.objects.public().filter(
+            person__in=Person.objects.public()
+        )
+        return (
+            Organization.objects.filter(
+                Exists(public_positions.filter(organization=OuterRef("pk")))
+            )
+            .order_by("kind", "name")
+            .prefetch_related(
+                Prefetch(
+                    "positions",
+                    queryset=public_positions.select_related("person").order_by("pk"),
+                    to_attr="public_positions",
+                )
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for organization in context["organizations"]:
+            people = {}
+            for position in organization.public_positions:
+                people.setdefault(
+                    position.person_id, {"person": position.person, "titles": []}
+                )["titles"].append(position.title)
+            organization.people = list(people.values())
+        return context
+
+
+class OrganizationListView(ListView):
+    """Organizations by kind, each top-level body with its units as a tree.
+
+    Paginates over top-level bodies; their units are prefetched three levels
+    deep, so the page runs a fixed number of queries.
+    """
+
+    paginate_by = 40
+    context_object_name = "organizations"
+    template_name = "articles/organization_list.html"
+
+    def get_queryset(self):
+        return (
+            Organization.objects.filter(parent__isnull=True)
+            .order_by("kind", "name")
+            .prefetch_related("children__children__children")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        kinds = dict(Organization.Kind.choices)
+        groups = {}
+
+        def attach(node, depth):
+            # Only the prefetched levels: deeper units are on the unit's own page.
+            node.units = list(node.children.all()) if depth < 3 else []
+            for unit in node.units:
+                attach(unit, depth + 1)
+
+        for organization in context["organizations"]:
+            attach(organization, 0)
+            groups.setdefault(organization.kind, []).append(organization)
+        context["kinds"] = [
+            {"label": kinds.get(kind, kind), "organizations": items}
+            for kind, items in groups.items()
+        ]
+        return context
+
+
+class SectionListView(ListView):
+    """Every section with its number of published articles (one query)."""
+
+    context_object_name = "sections"
+    template_name = "articles/section_list.html"
+
+    def get_queryset(self):
+        return (
+            Section.objects.select_related("parent__parent")
+            .annotate(
+                article_total=Count(
+                    "articles",
+                    filter=Q(articles__in=Article.objects.published()),
+                    distinct=True,
+                )
+            )
+            .order_by("parent__name", "name")
+        )
+
+
+class SectionDetailView(ListView):
+    """The published articles of a section and its subsections."""
+
+    paginate_by = 10
+    context_object_name = "articles"
+    template_name = "articles/section_detail.html"
+
+    def get_queryset(self):
+        self.section = get_object_or_404(
+            Section.objects.select_related("parent__parent"), slug=self.kwargs["slug"]
+        )
+        return (
+            Article.objects.published()
+            .filter(
+                Q(section=self.section)
+                | Q(section__parent=self.section)
+                | Q(section__parent__parent=self.section)
+            )
+            .with_related()
+            .with_lead_photo()
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            section=self.section,
+            breadcrumbs=self.section.ancestry()[:-1],
+            children=self.section.children.all(),
         )
         return context
 
