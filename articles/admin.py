@@ -33,10 +33,12 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from . import services
+from .admin_autocomplete import BulkAutocompleteInlineMixin
 from .models import (
     Article,
     Credit,
     Directive,
+    DirectiveSet,
     Organization,
     OrganizationAlias,
     OrganizationMention,
@@ -61,7 +63,7 @@ admin.site.index_title = _("Newsroom workbench")
 reversion.register(
     Article,
     follow=[
-        "directives",
+        "directive_sets",
         "photos",
         "credits",
         "person_mentions",
@@ -70,6 +72,7 @@ reversion.register(
 )
 reversion.register(Person, follow=["aliases", "positions"])
 reversion.register(Organization, follow=["aliases"])
+reversion.register(DirectiveSet, follow=["items"])
 for _model in (
     Directive,
     Photo,
@@ -301,52 +304,37 @@ class DirectiveFormMixin:
         return cleaned_data
 
 
-class DirectiveInlineForm(DirectiveFormMixin, VersionedInlineForm):
-    pass
+class DirectiveSetSummaryInline(ArticleInlinePermissions, admin.TabularInline):
+    """The article's sets, one line each, linking to the set's own page.
 
+    A set is entered on its own page (issuer, position, heading and addressees
+    once, its items beneath); the article only lists them.
+    """
 
-class DirectiveInline(
-    ArticleInlinePermissions, VersionedInlineMixin, admin.TabularInline
-):
-    model = Directive
-    form = DirectiveInlineForm
+    model = DirectiveSet
     extra = 0
-    fields = [
-        "set_number",
-        "set_heading",
-        "ordinal",
-        "kind",
-        "issuer",
-        "position",
-        "addressees",
-        "text",
-        "summary",
-        "version",
-    ]
+    fields = ["number", "issuer", "heading", "kind", "item_count"]
+    readonly_fields = fields
     autocomplete_fields = ["issuer", "position", "addressees"]
-    formfield_overrides = {
-        Directive._meta.get_field("text").__class__: {
-            "widget": forms.Textarea(attrs={"rows": 3, "cols": 48})
-        }
-    }
+    show_change_link = True
+    can_delete = False
+    verbose_name_plural = _("directive sets")
 
     def get_queryset(self, request):
         return (
             super()
             .get_queryset(request)
-            .order_by("set_number", "ordinal")
-            .select_related("article", "issuer", "position")
+            .select_related("article", "issuer")
+            .annotate(item_total=Count("items"))
+            .order_by("number")
         )
 
-    def view_on_site(self, directive):
-        return directive_page_url(directive)
+    def has_add_permission(self, request, obj=None):
+        return False
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "position":
-            kwargs["queryset"] = Position.objects.select_related(
-                "person", "organization"
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    @admin.display(description=_("items"))
+    def item_count(self, directive_set):
+        return directive_set.item_total
 
 
 class PhotoInline(ArticleInlinePermissions, admin.TabularInline):
@@ -355,21 +343,27 @@ class PhotoInline(ArticleInlinePermissions, admin.TabularInline):
     fields = ["order", "image", "caption", "credit"]
 
 
-class CreditInline(ArticleInlinePermissions, admin.TabularInline):
+class CreditInline(
+    BulkAutocompleteInlineMixin, ArticleInlinePermissions, admin.TabularInline
+):
     model = Credit
     extra = 0
     fields = ["order", "role", "name", "organization"]
     autocomplete_fields = ["organization"]
 
 
-class PersonMentionInline(ArticleInlinePermissions, admin.TabularInline):
+class PersonMentionInline(
+    BulkAutocompleteInlineMixin, ArticleInlinePermissions, admin.TabularInline
+):
     model = PersonMention
     extra = 0
     fields = ["order", "person", "role"]
     autocomplete_fields = ["person"]
 
 
-class OrganizationMentionInline(ArticleInlinePermissions, admin.TabularInline):
+class OrganizationMentionInline(
+    BulkAutocompleteInlineMixin, ArticleInlinePermissions, admin.TabularInline
+):
     model = OrganizationMention
     extra = 0
     fields = ["order", "organization", "role"]
@@ -520,7 +514,7 @@ class ArticleAdmin(VersionedAdmin):
         (_("Record"), {"fields": ["created_at", "updated_at"]}),
     ]
     inlines = [
-        DirectiveInline,
+        DirectiveSetSummaryInline,
         PersonMentionInline,
         OrganizationMentionInline,
         PhotoInline,
@@ -533,7 +527,7 @@ class ArticleAdmin(VersionedAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(directive_total=Count("directives", distinct=True))
+            .annotate(directive_total=Count("directive_sets__items", distinct=True))
         )
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
@@ -668,10 +662,6 @@ class ArticleAdmin(VersionedAdmin):
 # Directives -----------------------------------------------------------------
 
 
-class DirectiveAdminForm(DirectiveFormMixin, VersionedModelForm):
-    pass
-
-
 class ArticleChoiceLimits:
     """Editors may attach rows only to articles they may edit (drafts)."""
 
@@ -685,49 +675,147 @@ class ArticleChoiceLimits:
         return field
 
 
-@admin.register(Directive)
-class DirectiveAdmin(ArticleChoiceLimits, ArticlePartPermissions, VersionedAdmin):
-    form = DirectiveAdminForm
+class DirectiveItemForm(DirectiveFormMixin, VersionedInlineForm):
+    """An item; a blank ordinal continues the set's ordinals."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "ordinal" in self.fields:
+            self.fields["ordinal"].required = False
+            self.fields["ordinal"].help_text = _(
+                "Leave blank to continue the set's numbering."
+            )
+            if self.instance.pk is None:
+                # Not the model's default 1: a new row continues the set.
+                self.initial["ordinal"] = None
+
+
+class DirectiveItemFormSet(VersionedInlineFormSet):
+    def save_new(self, form, commit=True):
+        if not form.cleaned_data.get("ordinal"):
+            taken = [
+                f.cleaned_data["ordinal"]
+                for f in self.forms
+                if f.cleaned_data.get("ordinal") and f not in self.deleted_forms
+            ]
+            stored = self.instance.next_ordinal() - 1 if self.instance.pk else 0
+            form.instance.ordinal = max([stored, *taken]) + 1
+            form.cleaned_data["ordinal"] = form.instance.ordinal
+        return super().save_new(form, commit=commit)
+
+
+class DirectiveItemInline(VersionedInlineMixin, admin.TabularInline):
+    model = Directive
+    form = DirectiveItemForm
+    formset = DirectiveItemFormSet
+    extra = 1
+    fields = ["ordinal", "text", "summary", "span_start", "span_end", "version"]
+    readonly_fields = ["span_start", "span_end"]
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 60})}
+    }
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).order_by("ordinal")
+
+    def _article_editable(self, request, obj):
+        article = getattr(obj, "article", None) if obj is not None else None
+        return services.can_edit_article(request.user, article)
+
+    def has_add_permission(self, request, obj=None):
+        allowed = super().has_add_permission(request, obj)
+        return allowed and self._article_editable(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and self._article_editable(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and self._article_editable(request, obj)
+
+
+class DirectiveSetAdminForm(VersionedModelForm):
+    def clean(self):
+        cleaned_data = super().clean()
+        issuer, position = cleaned_data.get("issuer"), cleaned_data.get("position")
+        if issuer and position and position.person_id != issuer.pk:
+            self.add_error("position", _("This position belongs to someone else."))
+        return cleaned_data
+
+
+@admin.register(DirectiveSet)
+class DirectiveSetAdmin(ArticleChoiceLimits, ArticlePartPermissions, VersionedAdmin):
+    """A set entered once (issuer, position, heading, addressees), items beneath."""
+
+    form = DirectiveSetAdminForm
     list_display = [
-        "summary_or_text",
-        "issuer",
-        "set_label_display",
-        "ordinal",
+        "__str__",
+        "number",
         "kind",
+        "item_count",
         "addressee_names",
         "article",
     ]
     list_filter = [
         ("issuer", admin.RelatedOnlyFieldListFilter),
         ("addressees", admin.RelatedOnlyFieldListFilter),
-        "set_heading",
         "kind",
     ]
     list_select_related = ["article", "issuer"]
     search_fields = [
-        "text",
-        "summary",
-        "set_heading",
+        "heading",
         "issuer__name",
         "issuer__aliases__name",
         "addressees__name",
         "addressees__aliases__name",
         "article__title",
     ]
-    ordering = ["article", "set_number", "ordinal"]
+    ordering = ["article", "number"]
     list_per_page = 100
     autocomplete_fields = ["article", "issuer", "position", "addressees"]
     fieldsets = [
-        (None, {"fields": ["article", "issuer", "position", "addressees", "version"]}),
-        (_("Set"), {"fields": ["set_number", "set_heading", "ordinal", "kind"]}),
-        (None, {"fields": ["text", "summary"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "article",
+                    "number",
+                    "issuer",
+                    "position",
+                    "heading",
+                    "kind",
+                    "addressees",
+                    "version",
+                ]
+            },
+        ),
     ]
+    inlines = [DirectiveItemInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("addressees")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(item_total=Count("items", distinct=True))
+            .prefetch_related("addressees")
+        )
 
-    def view_on_site(self, directive):
-        return directive_page_url(directive)
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        article = initial.get("article")
+        if article and "number" not in initial:
+            last = (
+                DirectiveSet.objects.filter(article=article)
+                .order_by("-number")
+                .values_list("number", flat=True)
+                .first()
+            )
+            initial["number"] = (last or 0) + 1
+        return initial
+
+    def view_on_site(self, directive_set):
+        return f"{article_page_url(directive_set.article)}#set-{directive_set.pk}"
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "position":
@@ -736,17 +824,115 @@ class DirectiveAdmin(ArticleChoiceLimits, ArticlePartPermissions, VersionedAdmin
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        directive_set = form.instance
+        body = directive_set.article.body
+        for item in directive_set.items.all():
+            start, end = item.span_start, item.span_end
+            item.locate_in(body)
+            if (start, end) != (item.span_start, item.span_end):
+                item.save(update_fields=["span_start", "span_end"])
+        mismatch = directive_set.count_mismatch(directive_set.items.count())
+        if mismatch:
+            self.message_user(
+                request,
+                _(
+                    "The heading “%(heading)s” announces %(stated)d items, but the "
+                    "set has %(actual)d. Check that no item is missing or extra "
+                    "(a truncated source may lack some)."
+                )
+                % {
+                    "heading": directive_set.heading,
+                    "stated": mismatch[0],
+                    "actual": mismatch[1],
+                },
+                messages.WARNING,
+            )
+
+    @admin.display(description=_("items"), ordering="item_total")
+    def item_count(self, directive_set):
+        return directive_set.item_total
+
+    @admin.display(description=_("addressees"))
+    def addressee_names(self, directive_set):
+        return "、".join(org.name for org in directive_set.addressees.all())
+
+
+class DirectiveAdminForm(DirectiveFormMixin, VersionedModelForm):
+    pass
+
+
+@admin.register(Directive)
+class DirectiveAdmin(VersionedAdmin):
+    """Items listed on their own; each is edited within its set as well."""
+
+    form = DirectiveAdminForm
+    list_display = ["summary_or_text", "set_display", "ordinal", "article_display"]
+    list_filter = [
+        ("directive_set__issuer", admin.RelatedOnlyFieldListFilter),
+        ("directive_set__addressees", admin.RelatedOnlyFieldListFilter),
+        "directive_set__kind",
+    ]
+    list_select_related = ["directive_set__article", "directive_set__issuer"]
+    search_fields = [
+        "text",
+        "summary",
+        "directive_set__heading",
+        "directive_set__issuer__name",
+        "directive_set__issuer__aliases__name",
+        "directive_set__article__title",
+    ]
+    ordering = ["directive_set__article", "directive_set__number", "ordinal"]
+    list_per_page = 100
+    autocomplete_fields = ["directive_set"]
+    fields = ["directive_set", "ordinal", "text", "summary", "version"]
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        set_pk = initial.get("directive_set")
+        if set_pk and "ordinal" not in initial:
+            directive_set = DirectiveSet.objects.filter(pk=set_pk).first()
+            if directive_set is not None:
+                initial["ordinal"] = directive_set.next_ordinal()
+        return initial
+
+    def _article_editable(self, request, obj):
+        article = obj.article if obj is not None else None
+        return services.can_edit_article(request.user, article)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and self._article_editable(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and self._article_editable(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "directive_set" and not services.can_publish(request.user):
+            field.queryset = field.queryset.filter(article__status=Article.Status.DRAFT)
+        return field
+
+    def save_model(self, request, obj, form, change):
+        obj.locate_in(obj.directive_set.article.body)
+        super().save_model(request, obj, form, change)
+
+    def view_on_site(self, directive):
+        return directive_page_url(directive)
+
     @admin.display(description=_("text"), ordering="summary")
     def summary_or_text(self, directive):
         return directive.summary or directive.text[:40]
 
-    @admin.display(description=_("set"), ordering="set_heading")
-    def set_label_display(self, directive):
-        return directive.set_label
+    @admin.display(description=_("set"), ordering="directive_set__heading")
+    def set_display(self, directive):
+        return str(directive.directive_set)
 
-    @admin.display(description=_("addressees"))
-    def addressee_names(self, directive):
-        return "、".join(org.name for org in directive.addressees.all())
+    @admin.display(description=_("article"), ordering="directive_set__article")
+    def article_display(self, directive):
+        return directive.directive_set.article
 
 
 # People and organizations ---------------------------------------------------
@@ -781,7 +967,7 @@ class PersonAdmin(VersionedAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(directive_total=Count("directives", distinct=True))
+            .annotate(directive_total=Count("directive_sets__items", distinct=True))
             .prefetch_related("aliases", "positions__organization")
         )
 

@@ -4,7 +4,7 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from .models import Directive, Organization, Person
+from .models import Directive, DirectiveSet, Organization, Person
 
 SEARCH_MAX_LENGTH = 100
 
@@ -73,7 +73,7 @@ class DirectiveFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        public = Directive.objects.published()
+        public = DirectiveSet.objects.published()
         self.fields["issuer"].queryset = Person.objects.filter(
             Exists(public.filter(issuer=OuterRef("pk")))
         )
@@ -101,7 +101,9 @@ class DirectiveFilterForm(forms.Form):
         if data.get("addressee"):
             queryset = queryset.addressed_to(data["addressee"])
         if data.get("year"):
-            queryset = queryset.filter(article__published_at__year=data["year"])
+            queryset = queryset.filter(
+                directive_set__article__published_at__year=data["year"]
+            )
         if data.get("kind"):
-            queryset = queryset.filter(kind=data["kind"])
+            queryset = queryset.filter(directive_set__kind=data["kind"])
         return queryset

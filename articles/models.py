@@ -17,6 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 PARAGRAPH_SEPARATOR = "\n\n"
+VERSION_HELP = _(
+    "Raised by one on every edit; a save made from an older version is refused."
+)
 
 
 class Section(models.Model):
@@ -98,7 +101,7 @@ class OrganizationQuerySet(models.QuerySet):
                 )
             )
             | Exists(published.filter(publisher=OuterRef("pk")))
-            | Exists(Directive.objects.published().filter(addressees=OuterRef("pk")))
+            | Exists(DirectiveSet.objects.published().filter(addressees=OuterRef("pk")))
         )
 
 
@@ -127,11 +130,7 @@ class Organization(models.Model):
     )
     description = models.TextField(_("description"), blank=True)
     version = models.PositiveIntegerField(
-        _("version"),
-        default=1,
-        help_text=_(
-            "Raised by one on every edit; a save made from an older version is refused."
-        ),
+        _("version"), default=1, help_text=VERSION_HELP
     )
 
     objects = OrganizationQuerySet.as_manager()
@@ -167,6 +166,9 @@ class OrganizationAlias(models.Model):
         related_name="aliases",
     )
     name = models.CharField(_("alias"), max_length=200)
+    version = models.PositiveIntegerField(
+        _("version"), default=1, help_text=VERSION_HELP
+    )
 
     class Meta:
         verbose_name = _("organization alias")
@@ -199,7 +201,7 @@ class PersonQuerySet(models.QuerySet):
                     person=OuterRef("pk"), article__in=published
                 )
             )
-            | Exists(Directive.objects.published().filter(issuer=OuterRef("pk")))
+            | Exists(DirectiveSet.objects.published().filter(issuer=OuterRef("pk")))
         )
 
     def public(self):
@@ -220,11 +222,7 @@ class Person(models.Model):
     slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
     description = models.TextField(_("description"), blank=True)
     version = models.PositiveIntegerField(
-        _("version"),
-        default=1,
-        help_text=_(
-            "Raised by one on every edit; a save made from an older version is refused."
-        ),
+        _("version"), default=1, help_text=VERSION_HELP
     )
 
     objects = PersonQuerySet.as_manager()
@@ -254,6 +252,9 @@ class PersonAlias(models.Model):
         related_name="aliases",
     )
     name = models.CharField(_("alias"), max_length=100)
+    version = models.PositiveIntegerField(
+        _("version"), default=1, help_text=VERSION_HELP
+    )
 
     class Meta:
         verbose_name = _("person alias")
@@ -327,6 +328,9 @@ class Position(models.Model):
         blank=True,
         related_name="reported_positions",
         help_text=_("The article that reported this title."),
+    )
+    version = models.PositiveIntegerField(
+        _("version"), default=1, help_text=VERSION_HELP
     )
 
     objects = PositionQuerySet.as_manager()
@@ -598,11 +602,7 @@ class Article(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     version = models.PositiveIntegerField(
-        _("version"),
-        default=1,
-        help_text=_(
-            "Raised by one on every edit; a save made from an older version is refused."
-        ),
+        _("version"), default=1, help_text=VERSION_HELP
     )
 
     objects = ArticleQuerySet.as_manager()
@@ -648,6 +648,15 @@ class Article(models.Model):
     @property
     def paragraphs(self):
         return [p for p in self.body.split(PARAGRAPH_SEPARATOR) if p.strip()]
+
+    @property
+    def directive_items(self):
+        """The article's directives, set by set (uses prefetched sets and items)."""
+        return [
+            item
+            for directive_set in self.directive_sets.all()
+            for item in directive_set.items.all()
+        ]
 
     @property
     def is_public(self):
@@ -862,9 +871,46 @@ class OrganizationMention(models.Model):
         return f"{self.organization.name} ({self.get_role_display()})"
 
 
-class DirectiveQuerySet(models.QuerySet):
+CHINESE_DIGITS = {
+    "零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
+    "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
+}  # fmt: skip
+CHINESE_UNITS = {"十": 10, "百": 100}
+STATED_COUNT = re.compile(
+    r"([0-9０-９]+|[零〇一二两三四五六七八九十百]+)\s*个?\s*(?:点|条|项|方面|件)"
+)
+
+
+def chinese_number(text):
+    """The value of a number written in digits or Chinese numerals (四, 十四, 二十)."""
+    text = text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    if text.isdigit():
+        return int(text)
+    total, digit = 0, None
+    for char in text:
+        if char in CHINESE_DIGITS:
+            digit = CHINESE_DIGITS[char]
+        elif char in CHINESE_UNITS:
+            total += (1 if digit is None else digit) * CHINESE_UNITS[char]
+            digit = None
+        else:
+            return None
+    return total + (digit or 0)
+
+
+def stated_count(heading):
+    """The number of items a set's heading announces, or None.
+
+    四点要求 ⇒ 4, 十四个方面的工作 ⇒ 14, 3项任务 ⇒ 3; a heading without a count
+    (or a blank one) states none.
+    """
+    match = STATED_COUNT.search(heading or "")
+    return chinese_number(match.group(1)) if match else None
+
+
+class DirectiveSetQuerySet(models.QuerySet):
     def published(self):
-        """Directives of public articles: the only ones anonymous readers may see."""
+        """Sets of public articles: the only ones anonymous readers may see."""
         return self.filter(article__in=Article.objects.published())
 
     def by_issuer(self, person):
@@ -879,6 +925,150 @@ class DirectiveQuerySet(models.QuerySet):
         ).prefetch_related("addressees")
 
 
+class DirectiveKind(models.TextChoices):
+    REQUIREMENT = "requirement", _("requirement (要求)")
+    EMPHASIS = "emphasis", _("emphasis (强调)")
+    STATEMENT = "statement", _("statement (指出)")
+    ARRANGEMENT = "arrangement", _("arrangement (部署)")
+
+
+class DirectiveSet(models.Model):
+    """The directives a leader issues together in an article (刘晖 · 四点要求).
+
+    What the items share is stated once: who issued them, in which position, to
+    whom, under which heading (as the text writes it; blank when it gives none)
+    and of which kind. ``number`` is the set's place among the article's sets.
+    """
+
+    Kind = DirectiveKind
+
+    article = models.ForeignKey(
+        "Article",
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="directive_sets",
+    )
+    number = models.PositiveSmallIntegerField(
+        _("set number"),
+        default=1,
+        help_text=_("The set's place among the article's sets."),
+    )
+    issuer = models.ForeignKey(
+        Person,
+        verbose_name=_("issuer"),
+        on_delete=models.PROTECT,
+        related_name="directive_sets",
+    )
+    position = models.ForeignKey(
+        Position,
+        verbose_name=_("issued as"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="directive_sets",
+        help_text=_("The position the issuer held when issuing it."),
+    )
+    heading = models.CharField(
+        _("set heading"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "As the text gives it, e.g. 四点要求; blank when the set has none."
+        ),
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind.choices, default=Kind.REQUIREMENT
+    )
+    addressees = models.ManyToManyField(
+        Organization,
+        verbose_name=_("addressees"),
+        blank=True,
+        related_name="directive_sets_received",
+    )
+    version = models.PositiveIntegerField(
+        _("version"), default=1, help_text=VERSION_HELP
+    )
+
+    objects = DirectiveSetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("directive set")
+        verbose_name_plural = _("directive sets")
+        ordering = ["article", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "number"], name="directiveset_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1), name="directiveset_number_positive"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["issuer", "article"], name="directiveset_issuer_idx"),
+            models.Index(fields=["heading"], name="directiveset_heading_idx"),
+            models.Index(fields=["kind"], name="directiveset_kind_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.issuer.name} · {self.label}"
+
+    def get_absolute_url(self):
+        """The set's own page (its permalink); the article anchors it too."""
+        return reverse("articles:directiveset-detail", kwargs={"pk": self.pk})
+
+    @property
+    def date(self):
+        """When it was issued: the event's date, else the article's (Beijing)."""
+        if self.article.event_date:
+            return self.article.event_date
+        if self.article.published_at:
+            return timezone.localdate(self.article.published_at)
+        return None
+
+    @property
+    def label(self) -> str:
+        """The heading as written, or the kind when the text gives no heading."""
+        return self.heading or self.get_kind_display()
+
+    @property
+    def stated_count(self) -> int | None:
+        return stated_count(self.heading)
+
+    def count_mismatch(self, item_count):
+        """``(stated, actual)`` when the heading announces another number of
+        items than ``item_count``; None when they agree or no count is stated."""
+        stated = self.stated_count
+        if stated is None or stated == item_count:
+            return None
+        return stated, item_count
+
+    def next_ordinal(self):
+        """The ordinal an added item takes: one after the set's last."""
+        last = self.items.aggregate(models.Max("ordinal"))["ordinal__max"]
+        return (last or 0) + 1
+
+
+class DirectiveQuerySet(models.QuerySet):
+    def published(self):
+        """Items of public articles: the only ones anonymous readers may see."""
+        return self.filter(directive_set__article__in=Article.objects.published())
+
+    def by_issuer(self, person):
+        return self.filter(directive_set__issuer=person)
+
+    def addressed_to(self, organization):
+        return self.filter(
+            directive_set__in=DirectiveSet.objects.filter(addressees=organization)
+        )
+
+    def with_related(self):
+        return self.select_related(
+            "directive_set__article",
+            "directive_set__issuer",
+            "directive_set__position__organization",
+        ).prefetch_related("directive_set__addressees")
+
+
 FIRST_CLAUSE = re.compile(r"^[^,，;；。:：!！?？]+")
 
 
@@ -888,74 +1078,51 @@ def first_clause(text):
     return match.group(0) if match else text.strip()
 
 
-class Directive(models.Model):
-    """One requirement a leader issues in an article, verbatim.
+def locate(body, text, start=0):
+    """``(span_start, span_end)`` of ``text`` in ``body`` at or after ``start``
+    (else anywhere), or ``(None, None)`` if the body does not contain it."""
+    found = body.find(text, start)
+    if found < 0:
+        found = body.find(text)
+    if found < 0 or not text:
+        return None, None
+    return found, found + len(text)
 
-    Directives issued together form a set ("四点要求", "十四个方面的工作"): the set is
-    identified within its article by ``set_number`` (its place among the article's
-    sets), carries ``set_heading``, and orders its directives by ``ordinal``.
+
+class Directive(models.Model):
+    """One item of a directive set, verbatim (刘晖 · 四点要求 2).
+
+    ``span_start``/``span_end`` locate the text in the article body
+    (``body[span_start:span_end] == text``) when it is quoted there.
     """
 
-    class Kind(models.TextChoices):
-        REQUIREMENT = "requirement", _("requirement (要求)")
-        EMPHASIS = "emphasis", _("emphasis (强调)")
-        STATEMENT = "statement", _("statement (指出)")
-        ARRANGEMENT = "arrangement", _("arrangement (部署)")
+    Kind = DirectiveKind
 
-    article = models.ForeignKey(
-        Article,
-        verbose_name=_("article"),
+    directive_set = models.ForeignKey(
+        DirectiveSet,
+        verbose_name=_("directive set"),
         on_delete=models.CASCADE,
-        related_name="directives",
-    )
-    issuer = models.ForeignKey(
-        Person,
-        verbose_name=_("issuer"),
-        on_delete=models.PROTECT,
-        related_name="directives",
-    )
-    position = models.ForeignKey(
-        Position,
-        verbose_name=_("issued as"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="directives",
-        help_text=_("The position the issuer held when issuing it."),
-    )
-    addressees = models.ManyToManyField(
-        Organization,
-        verbose_name=_("addressees"),
-        blank=True,
-        related_name="directives_received",
-    )
-    set_number = models.PositiveSmallIntegerField(
-        _("set number"),
-        default=1,
-        help_text=_("The set's place among the article's sets."),
-    )
-    set_heading = models.CharField(
-        _("set heading"),
-        max_length=100,
-        blank=True,
-        help_text=_(
-            "As the text gives it, e.g. 四点要求; blank when the set has none."
-        ),
+        related_name="items",
     )
     ordinal = models.PositiveSmallIntegerField(_("ordinal"), default=1)
-    kind = models.CharField(
-        _("kind"), max_length=20, choices=Kind.choices, default=Kind.REQUIREMENT
-    )
     text = models.TextField(_("text"), help_text=_("Verbatim from the article body."))
     summary = models.CharField(
         _("summary"), max_length=300, blank=True, help_text=_("Its first clause.")
     )
+    span_start = models.PositiveIntegerField(
+        _("start in body"),
+        null=True,
+        blank=True,
+        help_text=_("Where the text begins in the article body (in characters)."),
+    )
+    span_end = models.PositiveIntegerField(
+        _("end in body"),
+        null=True,
+        blank=True,
+        help_text=_("Where the text ends in the article body (in characters)."),
+    )
     version = models.PositiveIntegerField(
-        _("version"),
-        default=1,
-        help_text=_(
-            "Raised by one on every edit; a save made from an older version is refused."
-        ),
+        _("version"), default=1, help_text=VERSION_HELP
     )
 
     objects = DirectiveQuerySet.as_manager()
@@ -963,35 +1130,59 @@ class Directive(models.Model):
     class Meta:
         verbose_name = _("directive")
         verbose_name_plural = _("directives")
-        ordering = ["article", "set_number", "ordinal"]
+        ordering = ["directive_set__article", "directive_set__number", "ordinal"]
         constraints = [
             models.UniqueConstraint(
-                fields=["article", "set_number", "ordinal"],
+                fields=["directive_set", "ordinal"],
                 name="directive_ordinal_unique_in_set",
             ),
             models.CheckConstraint(
                 condition=Q(ordinal__gte=1), name="directive_ordinal_positive"
             ),
             models.CheckConstraint(
-                condition=Q(set_number__gte=1), name="directive_set_number_positive"
-            ),
-            models.CheckConstraint(
                 condition=~Q(text=""), name="directive_text_not_empty"
             ),
-        ]
-        indexes = [
-            models.Index(fields=["issuer", "article"], name="directive_issuer_idx"),
-            models.Index(fields=["set_heading"], name="directive_set_heading_idx"),
-            models.Index(fields=["kind"], name="directive_kind_idx"),
+            models.CheckConstraint(
+                condition=Q(span_start__isnull=True, span_end__isnull=True)
+                | Q(
+                    span_start__isnull=False,
+                    span_end__gt=models.F("span_start"),
+                ),
+                name="directive_span_ordered",
+            ),
         ]
 
     def __str__(self):
         summary = self.summary or self.text[:30]
-        return f"{self.issuer.name} · {self.set_label} {self.ordinal}: {summary}"
+        return f"{self.directive_set} {self.ordinal}: {summary}"
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#directive-{self.pk}"
 
     @property
+    def article(self):
+        return self.directive_set.article
+
+    @property
+    def issuer(self):
+        return self.directive_set.issuer
+
+    @property
+    def position(self):
+        return self.directive_set.position
+
+    @property
+    def kind(self):
+        return self.directive_set.kind
+
+    @property
+    def set_heading(self):
+        return self.directive_set.heading
+
+    @property
     def set_label(self):
-        return self.set_heading or self.get_kind_display()
+        return self.directive_set.label
+
+    def locate_in(self, body):
+        """Set the span from where ``body`` quotes the text (None if it does not)."""
+        self.span_start, self.span_end = locate(body, self.text, self.span_start or 0)

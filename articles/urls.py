@@ -16,6 +16,13 @@ urlpatterns = [
         "organizations/", views.OrganizationListView.as_view(), name="organization-list"
     ),
     path("sections/", views.SectionListView.as_view(), name="section-list"),
+    path("sets/", views.DirectiveSetListView.as_view(), name="directiveset-list"),
+    path(
+        "sets/<int:pk>/",
+        views.DirectiveSetDetailView.as_view(),
+        name="directiveset-detail",
+    ),
+    path("overview/", views.OverviewView.as_view(), name="overview"),
     path(
         "sections/<str:slug>/", views.SectionDetailView.as_view(), name="section-detail"
     ),

@@ -18,6 +18,7 @@ from django.db.models import (
     Q,
     prefetch_related_objects,
 )
+from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,13 +26,16 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, TemplateView
 
+from . import charts
 from .forms import SEARCH_MAX_LENGTH, DirectiveFilterForm, SearchForm
 from .models import (
+    PARAGRAPH_SEPARATOR,
     Article,
     Credit,
     Directive,
+    DirectiveSet,
     Organization,
     OrganizationMention,
     Person,
@@ -46,7 +50,6 @@ DESCRIPTION_LENGTH = 120
 # Person and organization pages show the newest of their articles and directives
 # (complete sets) and link to the full, paginated lists.
 RECENT_ARTICLES = 20
-RECENT_DIRECTIVE_ARTICLES = 10
 RELATED_ARTICLES = 5
 
 # JSON inside <script> must not be able to close the element (as json_script does).
@@ -68,21 +71,13 @@ def recent(articles):
     return rows[:RECENT_ARTICLES], len(rows) > RECENT_ARTICLES
 
 
-def in_recent_articles(directives):
-    """``directives`` of the newest articles that carry any, whole sets only."""
-    newest = (
-        Article.objects.published()
-        .filter(Exists(directives.filter(article=OuterRef("pk"))))
-        .order_by("-published_at", "-pk")
-        .values("pk")[:RECENT_DIRECTIVE_ARTICLES]
-    )
-    return directives.filter(article__in=newest)
-
-
 def directive_order(queryset):
     """Newest article first, then the sets and their items in the text's order."""
     return queryset.order_by(
-        "-article__published_at", "article_id", "set_number", "ordinal"
+        "-directive_set__article__published_at",
+        "directive_set__article_id",
+        "directive_set__number",
+        "ordinal",
     )
 
 
@@ -125,10 +120,14 @@ class ArticleDetailView(DetailView):
                 "organization_mentions",
                 queryset=OrganizationMention.objects.select_related("organization"),
             ),
-            Prefetch("directives", queryset=Directive.objects.with_related()),
+            Prefetch(
+                "directive_sets",
+                queryset=DirectiveSet.objects.with_related().order_by("number"),
+            ),
+            Prefetch("directive_sets__items", queryset=Directive.objects.all()),
         )
         credits = article.credits.all()
-        directives = list(article.directives.all())
+        directive_sets = list(article.directive_sets.all())
         photos = list(article.photos.all())
         with_image = [photo for photo in photos if photo.image]
         lead = with_image[0] if with_image else None
@@ -138,9 +137,9 @@ class ArticleDetailView(DetailView):
             organizations=_mentioned(
                 article.organization_mentions.all(), "organization"
             ),
-            directives=directives,
-            key_points=_key_points(directives),
-            body=_marked_paragraphs(article, directives),
+            directive_sets=directive_sets,
+            key_points=directive_sets,
+            body=_marked_paragraphs(article, directive_sets),
             show_lede=bool(article.lede)
             and " ".join(article.lede.split()) not in " ".join(article.body.split()),
             lead_photo=lead,
@@ -229,46 +228,44 @@ def _credit_lines(credits):
     return lines
 
 
-def _key_points(directives):
-    """The article's sets as 要点: issuer · heading, then each item's summary."""
-    sets = {}
-    for directive in directives:
-        entry = sets.setdefault(
-            directive.set_number,
-            {"first": directive, "items": []},
-        )
-        entry["items"].append(directive)
-    return list(sets.values())
+def _marked_paragraphs(article, directive_sets):
+    """The body's paragraphs as runs of text, each directive item's words marked.
 
-
-def _marked_paragraphs(article, directives):
-    """The body's paragraphs as runs of text, each directive's words marked.
-
-    Each paragraph is a list of ``(text, directive_or_None)``; a directive's run
-    carries its anchor so the 要点 box can link to its place in the body. A
-    directive whose text the body does not contain verbatim is left unmarked.
+    Each paragraph is a list of ``(text, item_or_None)``. An item is marked by
+    its stored span (``body[span_start:span_end] == text``); the mark carries the
+    item's anchor so the 要点 box can link to it. Items without a span, or
+    whose span no longer matches the text, stay unmarked and are shown in full
+    in the 要点 box instead (``item.in_body`` tells which).
     """
-    paragraphs = article.paragraphs
-    marks = {index: [] for index in range(len(paragraphs))}
-    for directive in directives:
-        for index, paragraph in enumerate(paragraphs):
-            start = paragraph.find(directive.text)
-            if start >= 0:
-                marks[index].append((start, start + len(directive.text), directive))
-                directive.in_body = True
-                break
-    result = []
-    for index, paragraph in enumerate(paragraphs):
-        runs, position = [], 0
-        for start, end, directive in sorted(marks[index], key=lambda m: m[0]):
-            if start < position:
-                continue  # overlapping spans: the first one wins
-            if start > position:
-                runs.append((paragraph[position:start], None))
-            runs.append((paragraph[start:end], directive))
-            position = end
-        if position < len(paragraph):
-            runs.append((paragraph[position:], None))
+    body = article.body
+    spans = []
+    for directive_set in directive_sets:
+        for item in directive_set.items.all():
+            item.in_body = (
+                item.span_start is not None
+                and item.span_end is not None
+                and body[item.span_start : item.span_end] == item.text
+            )
+            if item.in_body:
+                spans.append((item.span_start, item.span_end, item))
+    spans.sort(key=lambda span: span[0])
+    result, offset = [], 0
+    for raw in body.split(PARAGRAPH_SEPARATOR):
+        start, end = offset, offset + len(raw)
+        offset = end + len(PARAGRAPH_SEPARATOR)
+        if not raw.strip():
+            continue
+        runs, position = [], start
+        for span_start, span_end, item in spans:
+            span_start, span_end = max(span_start, position), min(span_end, end)
+            if span_end <= span_start or span_start < position:
+                continue  # outside this paragraph, or overlapping an earlier mark
+            if span_start > position:
+                runs.append((body[position:span_start], None))
+            runs.append((body[span_start:span_end], item))
+            position = span_end
+        if position < end:
+            runs.append((body[position:end], None))
         result.append(runs)
     return result
 
@@ -335,16 +332,14 @@ class OrganizationDetailView(DetailView):
             aliases=organization.aliases.all(),
             children=organization.children.all(),
             leaders=leaders(organization),
-            directives=directive_order(
-                in_recent_articles(
-                    Directive.objects.published().addressed_to(organization)
-                ).with_related()
-            ),
             all_directives_url=_directive_index(addressee=organization.slug),
             search_url=_search(organization.name),
             description=organization.description
             or _("%(name)s: people, directives and articles.")
             % {"name": organization.name},
+        )
+        context["directive_sets"], context["more_sets"] = recent_sets(
+            DirectiveSet.objects.filter(addressees=organization)
         )
         context["articles"], context["more_articles"] = recent(
             Article.objects.published()
@@ -375,16 +370,14 @@ class PersonDetailView(DetailView):
         context.update(
             aliases=person.aliases.all(),
             positions=timeline(person),
-            directives=directive_order(
-                in_recent_articles(
-                    Directive.objects.published().by_issuer(person)
-                ).with_related()
-            ),
             all_directives_url=_directive_index(issuer=person.slug),
             search_url=_search(person.name),
             description=person.description
             or _("%(name)s: positions, directives issued and articles.")
             % {"name": person.name},
+        )
+        context["directive_sets"], context["more_sets"] = recent_sets(
+            DirectiveSet.objects.filter(issuer=person)
         )
         context["articles"], context["more_articles"] = recent(
             Article.objects.published()
@@ -537,6 +530,204 @@ class SearchView(ListView):
             entities=list(entities.values()),
         )
         return context
+
+
+def _sets(queryset):
+    """Published sets with what their lines show, newest first (three queries)."""
+    return (
+        queryset.published()
+        .select_related("article", "issuer", "position__organization")
+        .prefetch_related("addressees")
+        .annotate(item_total=Count("items", distinct=True))
+        .order_by("-article__published_at", "article_id", "number")
+    )
+
+
+RECENT_SETS = 30
+
+
+def recent_sets(queryset):
+    """The newest ``RECENT_SETS`` sets, and whether there are more (one query)."""
+    rows = list(_sets(queryset)[: RECENT_SETS + 1])
+    return rows[:RECENT_SETS], len(rows) > RECENT_SETS
+
+
+class DirectiveSetListView(ListView):
+    """Every published directive set, newest first: 刘晖 · 四点要求 · 2025年1月24日."""
+
+    paginate_by = 30
+    context_object_name = "directive_sets"
+    template_name = "articles/directiveset_list.html"
+
+    def get_queryset(self):
+        return _sets(DirectiveSet.objects.all())
+
+
+class DirectiveSetDetailView(DetailView):
+    """One set's own page: its items in full, who issued them, to whom, where."""
+
+    context_object_name = "directive_set"
+    template_name = "articles/directiveset_detail.html"
+
+    def get_queryset(self):
+        return (
+            DirectiveSet.objects.published()
+            .select_related(
+                "article__section__parent", "issuer", "position__organization"
+            )
+            .prefetch_related("addressees", "items")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        directive_set = self.object
+        url = self.request.build_absolute_uri(directive_set.get_absolute_url())
+        context.update(
+            items=directive_set.items.all(),
+            share_url=url,
+            share_qr=qr_svg(url),
+            description=Truncator(
+                " ".join(
+                    item.summary or item.text for item in directive_set.items.all()
+                )
+            ).chars(DESCRIPTION_LENGTH),
+        )
+        return context
+
+
+OVERVIEW_MONTHS = 24
+OVERVIEW_TOP = 10
+
+
+def _month_label(month):
+    return f"{month.year}年{month.month}月"
+
+
+def _month_counts(queryset, field):
+    """{first day of month: count} over ``field``'s month (Beijing time), one query."""
+    return {
+        (row["month"].date() if hasattr(row["month"], "date") else row["month"]): row[
+            "n"
+        ]
+        for row in queryset.annotate(month=TruncMonth(field))
+        .values("month")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by()
+        if row["month"] is not None
+    }
+
+
+def _month_axis(*counts):
+    """Every month from the first with data to the last, at most OVERVIEW_MONTHS."""
+    months = sorted({month for count in counts for month in count})
+    if not months:
+        return []
+    axis, month = [], months[-1]
+    while month >= months[0] and len(axis) < OVERVIEW_MONTHS:
+        axis.append(month)
+        month = (month - datetime.timedelta(days=1)).replace(day=1)
+    return list(reversed(axis))
+
+
+class OverviewView(TemplateView):
+    """Charts of the directive sets: per month, top issuers and addressees, and one
+    person's or organization's activity. Aggregates only: a fixed number of
+    queries whatever the size of the tables."""
+
+    template_name = "articles/overview.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        sets = DirectiveSet.objects.published()
+        items = Directive.objects.published()
+        set_counts = _month_counts(sets, "article__published_at")
+        item_counts = _month_counts(items, "directive_set__article__published_at")
+        axis = _month_axis(set_counts, item_counts)
+        issuers = list(
+            Person.objects.annotate(
+                n=Count("directive_sets", filter=Q(directive_sets__in=sets))
+            )
+            .filter(n__gt=0)
+            .order_by("-n", "name")[:OVERVIEW_TOP]
+        )
+        addressees = list(
+            Organization.objects.annotate(
+                n=Count(
+                    "directive_sets_received",
+                    filter=Q(directive_sets_received__in=sets),
+                )
+            )
+            .filter(n__gt=0)
+            .order_by("-n", "name")[:OVERVIEW_TOP]
+        )
+        subject = self._subject(issuers)
+        if isinstance(subject, Person):
+            subject_sets = sets.filter(issuer=subject)
+        elif subject is not None:
+            subject_sets = sets.filter(addressees=subject)
+        else:
+            subject_sets = sets.none()
+        subject_counts = _month_counts(subject_sets, "article__published_at")
+        subject_axis = _month_axis(subject_counts)
+        context.update(
+            months_chart=charts.monthly_bars(
+                _("Directive sets and items per month"),
+                [_month_label(m) for m in axis],
+                [
+                    (_("sets"), "chart__bar--a", [set_counts.get(m, 0) for m in axis]),
+                    (
+                        _("items"),
+                        "chart__bar--b",
+                        [item_counts.get(m, 0) for m in axis],
+                    ),
+                ],
+            )
+            if axis
+            else None,
+            issuers_chart=charts.ranking_bars(
+                _("Most frequent issuers"),
+                [(p.name, p.n, p.get_absolute_url()) for p in issuers],
+            )
+            if issuers
+            else None,
+            addressees_chart=charts.ranking_bars(
+                _("Most frequent addressees"),
+                [(o.name, o.n, o.get_absolute_url()) for o in addressees],
+                css="chart__bar--b",
+            )
+            if addressees
+            else None,
+            subject=subject,
+            subject_chart=charts.monthly_bars(
+                _("Directive sets of %(name)s per month") % {"name": subject.name},
+                [_month_label(m) for m in subject_axis],
+                [
+                    (
+                        _("sets"),
+                        "chart__bar--a",
+                        [subject_counts.get(m, 0) for m in subject_axis],
+                    )
+                ],
+            )
+            if subject is not None and subject_axis
+            else None,
+            issuers=issuers,
+            addressees=addressees,
+            total_sets=sum(set_counts.values()),
+            total_items=sum(item_counts.values()),
+        )
+        return context
+
+    def _subject(self, issuers):
+        """The person (?person=slug) or organization (?organization=slug) to
+        chart, else the most frequent issuer."""
+        person = self.request.GET.get("person")
+        organization = self.request.GET.get("organization")
+        if person:
+            return get_object_or_404(Person.objects.public(), slug=person)
+        if organization:
+            return get_object_or_404(Organization, slug=organization)
+        return issuers[0] if issuers else None
 
 
 class PersonListView(ListView):

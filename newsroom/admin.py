@@ -77,8 +77,12 @@ class NewsroomAdminSite(admin.AdminSite):
         groups = [
             self._group(key, name, entries) for key, name, entries in grouped if entries
         ]
-        if models:
-            groups.append(self._group("other", _("Other"), list(models.values())))
+        if models:  # third-party apps (login lockouts, …) are about users
+            entries = list(models.values())
+            if groups and groups[-1]["app_label"] == "auth":
+                groups[-1]["models"].extend(model for _app, model in entries)
+            else:
+                groups.append(self._group("auth", _("Users and permissions"), entries))
         return groups
 
     def _group(self, key, name, entries):

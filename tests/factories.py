@@ -136,21 +136,68 @@ class OrganizationMentionFactory(factory.django.DjangoModelFactory):
     role = models.MentionRole.MENTIONED
 
 
-class DirectiveFactory(factory.django.DjangoModelFactory):
+class DirectiveSetFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = models.Directive
+        model = models.DirectiveSet
         skip_postgeneration_save = True
 
     article = factory.SubFactory(ArticleFactory)
     issuer = factory.SubFactory(PersonFactory)
-    set_number = 1
-    set_heading = "三点要求"
-    ordinal = factory.Sequence(lambda n: n + 1)
-    kind = models.Directive.Kind.REQUIREMENT
-    text = factory.Sequence(lambda n: f"要加强科技创新第{n}项工作,持续推进改革。")
-    summary = factory.LazyAttribute(lambda o: models.first_clause(o.text))
+    number = 1
+    heading = "三点要求"
+    kind = models.DirectiveSet.Kind.REQUIREMENT
 
     @factory.post_generation
     def addressees(self, create, extracted, **kwargs):
         if create and extracted:
             self.addressees.add(*extracted)
+
+
+# What older tests give a directive directly; they now describe its set.
+SET_ATTRIBUTES = {
+    "article": "article",
+    "issuer": "issuer",
+    "position": "position",
+    "set_number": "number",
+    "set_heading": "heading",
+    "kind": "kind",
+}
+
+
+class DirectiveFactory(factory.django.DjangoModelFactory):
+    """An item; without ``directive_set``, the set is found or made from the
+    set attributes given (``article``, ``issuer``, ``set_number``, …)."""
+
+    class Meta:
+        model = models.Directive
+
+    directive_set = None
+    ordinal = factory.Sequence(lambda n: n + 1)
+    text = factory.Sequence(lambda n: f"要加强科技创新第{n}项工作,持续推进改革。")
+    summary = factory.LazyAttribute(lambda o: models.first_clause(o.text))
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        attributes = {
+            SET_ATTRIBUTES[name]: kwargs.pop(name)
+            for name in list(kwargs)
+            if name in SET_ATTRIBUTES
+        }
+        addressees = kwargs.pop("addressees", None)
+        directive_set = kwargs.get("directive_set")
+        if directive_set is None:
+            attributes.setdefault("number", 1)
+            if "article" in attributes:
+                directive_set = models.DirectiveSet.objects.filter(
+                    article=attributes["article"], number=attributes["number"]
+                ).first()
+            if directive_set is None:
+                directive_set = DirectiveSetFactory(**attributes)
+            elif "issuer" in attributes and attributes["issuer"] != (
+                directive_set.issuer
+            ):
+                raise ValueError("This set has another issuer; give set_number.")
+            kwargs["directive_set"] = directive_set
+        if addressees:
+            directive_set.addressees.add(*addressees)
+        return super()._create(model_class, *args, **kwargs)

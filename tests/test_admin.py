@@ -18,6 +18,7 @@ from articles.models import (
     Article,
     Credit,
     Directive,
+    DirectiveSet,
     Organization,
     OrganizationAlias,
     OrganizationMention,
@@ -43,6 +44,7 @@ ALL_MODELS = [
     Article,
     Credit,
     Directive,
+    DirectiveSet,
     Organization,
     OrganizationAlias,
     OrganizationMention,
@@ -54,6 +56,10 @@ ALL_MODELS = [
     Section,
     Tag,
 ]
+
+
+def items_of(article):
+    return Directive.objects.filter(directive_set__article=article)
 
 
 def admin_url(model, view, *args):
@@ -126,27 +132,27 @@ class TestEveryModelRenders(SeedDataTestCase):
         self.client.force_login(self.superuser)
         with CaptureQueriesContext(connection) as queries:
             response = self.client.get(change_url(self.article))
-        # Each autocomplete widget looks up its selected value: 18 directives,
-        # 21 mentions and their widgets make up most of the count.
+        # Each autocomplete widget looks up its selected value: the 21 mentions
+        # and their widgets make up most of the count.
         assert len(queries) <= 150, len(queries)
         prefixes = {
             inline.formset.model: inline.formset
             for inline in response.context["inline_admin_formsets"]
         }
         assert set(prefixes) == {
-            Directive,
+            DirectiveSet,
             PersonMention,
             OrganizationMention,
             Photo,
             Credit,
         }
-        directives = [form.instance for form in prefixes[Directive].forms]
-        assert len(directives) == 18
-        assert [(d.set_number, d.ordinal) for d in directives] == sorted(
-            (d.set_number, d.ordinal) for d in directives
-        )
+        # The sets are listed compactly, in order, each linking to its page.
+        sets = [form.instance for form in prefixes[DirectiveSet].forms]
+        assert [s.number for s in sets] == [1, 2]
         page = response.content.decode()
         assert "四点要求" in page and "刘晖" in page
+        for directive_set in sets:
+            assert change_url(directive_set) in page
 
     def test_the_person_page_lists_positions(self):
         self.client.force_login(self.superuser)
@@ -224,7 +230,9 @@ class TestSearch(SeedDataTestCase):
         assert {d.set_heading for d in found} == {"四点要求"}
 
     def test_directives_are_found_by_their_text(self):
-        directive = Directive.objects.filter(issuer__slug="yin-li").first()
+        directive = Directive.objects.filter(
+            directive_set__issuer__slug="yin-li"
+        ).first()
         found = self.search(Directive, directive.text[5:15])
         assert directive in found
 
@@ -293,20 +301,34 @@ class TestPublishingRights(SeedDataTestCase):
     def test_an_editor_cannot_attach_a_directive_to_a_published_article(self):
         self.client.force_login(self.editor)
         response = self.client.post(
-            admin_url(Directive, "add"),
+            admin_url(DirectiveSet, "add"),
             {
                 "article": self.article.pk,
                 "issuer": Person.objects.get(slug="liu-hui").pk,
-                "set_number": 9,
-                "ordinal": 1,
+                "number": 9,
                 "kind": "requirement",
+                "version": 1,
+                "items-TOTAL_FORMS": "1",
+                "items-INITIAL_FORMS": "0",
+                "items-0-text": "要做好工作。",
+                "items-0-version": "1",
+            },
+        )
+        assert response.status_code == 200
+        assert "只有主编" in str(response.context["adminform"].form.errors)
+        assert not self.article.directive_sets.filter(number=9).exists()
+        item = Directive.objects.filter(directive_set__article=self.article).first()
+        response = self.client.post(
+            admin_url(Directive, "add"),
+            {
+                "directive_set": item.directive_set_id,
+                "ordinal": 99,
                 "text": "要做好工作。",
                 "version": 1,
             },
         )
         assert response.status_code == 200
-        assert "只有主编" in str(response.context["adminform"].form.errors)
-        assert not self.article.directives.filter(set_number=9).exists()
+        assert not Directive.objects.filter(ordinal=99).exists()
 
     def test_a_chief_editor_publishes_and_unpublishes(self):
         response = self.post_action(self.chief, "publish", self.draft)
@@ -382,7 +404,7 @@ class TestPreview(SeedDataTestCase):
         response = self.client.get(change_url(directive))
         preview = admin_url(Article, "preview", self.draft.pk)
         assert response.context["absolute_url"] == f"{preview}#directive-{directive.pk}"
-        public = self.article.directives.first()
+        public = Directive.objects.filter(directive_set__article=self.article).first()
         response = self.client.get(change_url(public))
         assert response.context["absolute_url"] == public.get_absolute_url()
 
@@ -425,60 +447,69 @@ class TestOptimisticLocking(SeedDataTestCase):
         assert self.article.version == 2
 
     def test_a_stale_save_of_the_inlines_changes_no_inline(self):
-        first = self.open_form(self.chief, self.article)
-        second = self.open_form(self.other_chief, self.article)
-        prefix = "directives"
+        directive_set = self.article.directive_sets.get(number=1)
+        first = self.open_form(self.chief, directive_set)
+        second = self.open_form(self.other_chief, directive_set)
+        prefix = "items"
         first[f"{prefix}-0-text"] = "第一位编辑改的要求。"
         second[f"{prefix}-1-text"] = "第二位编辑改的要求。"
-        assert self.save(self.chief, self.article, first).status_code == 302
-        assert self.save(self.other_chief, self.article, second).status_code == 200
-        texts = set(self.article.directives.values_list("text", flat=True))
+        assert self.save(self.chief, directive_set, first).status_code == 302
+        assert self.save(self.other_chief, directive_set, second).status_code == 200
+        texts = set(items_of(self.article).values_list("text", flat=True))
         assert "第一位编辑改的要求。" in texts
         assert "第二位编辑改的要求。" not in texts
 
     def test_a_directive_changed_on_its_own_page_is_protected_inline(self):
-        directive = self.article.directives.order_by("set_number", "ordinal")[0]
-        article_form = self.open_form(self.other_chief, self.article)
+        directive = items_of(self.article)[0]
+        directive_set = directive.directive_set
+        set_form = self.open_form(self.other_chief, directive_set)
         directive_form = self.open_form(self.chief, directive)
         directive_form["text"] = "在指示页面上修改的要求。"
         assert self.save(self.chief, directive, directive_form).status_code == 302
 
-        article_form["directives-0-text"] = "在文章页面上修改的要求。"
-        response = self.save(self.other_chief, self.article, article_form)
+        set_form["items-0-text"] = "在文章页面上修改的要求。"
+        response = self.save(self.other_chief, directive_set, set_form)
         assert response.status_code == 200
         assert "李力" in errors_of(response)
         directive.refresh_from_db()
         assert directive.text == "在指示页面上修改的要求。"
 
     def test_an_untouched_row_a_colleague_changed_is_not_reverted(self):
-        """Saving the article form would write back the old directive: refused."""
-        directive = self.article.directives.order_by("set_number", "ordinal")[0]
-        article_form = self.open_form(self.other_chief, self.article)
+        """Saving the set's form would write back the old item: refused."""
+        directive = items_of(self.article)[0]
+        directive_set = directive.directive_set
+        set_form = self.open_form(self.other_chief, directive_set)
         directive_form = self.open_form(self.chief, directive)
         directive_form["text"] = "在指示页面上修改的要求。"
         self.save(self.chief, directive, directive_form)
 
-        article_form["title"] = "只改了标题"
-        response = self.save(self.other_chief, self.article, article_form)
+        set_form["heading"] = "五点要求"
+        response = self.save(self.other_chief, directive_set, set_form)
         assert response.status_code == 200
         assert "李力" in errors_of(response)
         directive.refresh_from_db()
         assert directive.text == "在指示页面上修改的要求。"
-        self.article.refresh_from_db()
-        assert self.article.title != "只改了标题"
+        directive_set.refresh_from_db()
+        assert directive_set.heading == "四点要求"
 
     def test_a_row_saved_unchanged_by_a_colleague_does_not_block(self):
-        directive = self.article.directives.order_by("set_number", "ordinal")[0]
-        article_form = self.open_form(self.other_chief, self.article)
-        self.save(self.chief, directive, self.open_form(self.chief, directive))
+        directive = items_of(self.article)[0]
+        directive_set = directive.directive_set
+        set_form = self.open_form(self.other_chief, directive_set)
+        directive_form = self.open_form(self.chief, directive)
+        directive_form["summary"] = "另一个摘要"
+        self.save(self.chief, directive, directive_form)
+        directive_form = self.open_form(self.chief, directive)
+        directive_form["summary"] = set_form["items-0-summary"]
+        self.save(self.chief, directive, directive_form)
         directive.refresh_from_db()
-        assert directive.version == 2
+        assert directive.version == 3
 
-        article_form["title"] = "只改了标题"
-        response = self.save(self.other_chief, self.article, article_form)
+        set_form["heading"] = "4点要求"
+        response = self.save(self.other_chief, directive_set, set_form)
         assert response.status_code == 302
-        self.article.refresh_from_db()
-        assert self.article.title == "只改了标题"
+        directive_set.refresh_from_db()
+        assert directive_set.heading == "4点要求"
 
     def test_people_and_organizations_are_protected_too(self):
         for obj, field in [
@@ -500,7 +531,6 @@ class TestOptimisticLocking(SeedDataTestCase):
         second = self.open_form(self.other_chief, self.article)
         first["title"] = "先到的标题"
         second["title"] = "后到的标题"
-        second["directives-0-text"] = "后到的要求。"
         assert self.save(self.chief, self.article, first).status_code == 302
 
         # Simulate the form's check having run before the first save committed.
@@ -520,7 +550,6 @@ class TestOptimisticLocking(SeedDataTestCase):
         assert any("李力" in m and "未保存" in m for m in shown)
         self.article.refresh_from_db()
         assert self.article.title == "先到的标题" and self.article.version == 2
-        assert not self.article.directives.filter(text="后到的要求。").exists()
         # The initial version and the first save; nothing of the refused one.
         assert Version.objects.get_for_object(self.article).count() == 2
 
@@ -530,11 +559,7 @@ class TestHistory(SeedDataTestCase):
         self.client.force_login(self.chief)
         response = self.client.get(change_url(self.article))
         data = change_form_data(response)
-        prefix = inline_prefix(response, Directive)
-        directives = changes.pop("add_directive", None)
         data.update(changes)
-        if directives:
-            add_inline_row(data, prefix, **directives)
         response = self.client.post(change_url(self.article), data)
         assert response.status_code == 302, errors_of(response)
 
@@ -553,19 +578,19 @@ class TestHistory(SeedDataTestCase):
     def test_an_earlier_version_is_restored_with_its_directives(self):
         self.save_article(title="第一次修改")
         first = Version.objects.get_for_object(self.article).first()
-        liu_hui = Person.objects.get(slug="liu-hui")
-        self.save_article(
-            title="第二次修改",
-            add_directive={
-                "set_number": "7",
-                "ordinal": "1",
-                "kind": "requirement",
-                "issuer": str(liu_hui.pk),
-                "text": "后来补充的要求。",
-                "version": "1",
-            },
+        directive_set = self.article.directive_sets.get(number=1)
+        self.client.force_login(self.chief)
+        response = self.client.get(change_url(directive_set))
+        data = change_form_data(response)
+        add_inline_row(
+            data, inline_prefix(response, Directive), text="后来补充的要求。"
         )
-        assert self.article.directives.count() == 19
+        response = self.client.post(change_url(directive_set), data)
+        assert response.status_code == 302, errors_of(response)
+        self.save_article(title="第二次修改")
+        assert items_of(self.article).count() == 19
+        added = items_of(self.article).get(text="后来补充的要求。")
+        assert added.ordinal == 5  # continues the set's ordinals
 
         url = admin_url(Article, "revision", self.article.pk, first.pk)
         response = self.client.get(url)
@@ -578,8 +603,8 @@ class TestHistory(SeedDataTestCase):
         assert response.status_code == 302, errors_of(response)
         self.article.refresh_from_db()
         assert self.article.title == "第一次修改"
-        assert self.article.directives.count() == 18
-        assert not self.article.directives.filter(text="后来补充的要求。").exists()
+        assert items_of(self.article).count() == 18
+        assert not items_of(self.article).filter(text="后来补充的要求。").exists()
         # Version numbers only go up, so forms opened before the revert are stale.
         assert self.article.version == 4
 
@@ -599,8 +624,9 @@ class TestHistory(SeedDataTestCase):
 
     def test_the_seed_state_before_any_edit_can_be_restored(self):
         original_title = self.article.title
-        original_texts = sorted(self.article.directives.values_list("text", flat=True))
-        self.save_article(title="改坏了的标题", **{"directives-0-text": "改坏了。"})
+        original_texts = sorted(items_of(self.article).values_list("text", flat=True))
+        self.save_article(title="改坏了的标题")
+        items_of(self.article).filter(ordinal=1).update(text="改坏了。")
         initial = Version.objects.get_for_object(self.article).last()
         url = admin_url(Article, "revision", self.article.pk, initial.pk)
         self.client.force_login(self.chief)
@@ -608,7 +634,7 @@ class TestHistory(SeedDataTestCase):
         assert response.status_code == 302, errors_of(response)
         self.article.refresh_from_db()
         assert self.article.title == original_title
-        texts = sorted(self.article.directives.values_list("text", flat=True))
+        texts = sorted(items_of(self.article).values_list("text", flat=True))
         assert texts == original_texts
 
     def test_an_editor_cannot_revert_a_published_article_to_a_draft(self):
@@ -629,7 +655,7 @@ class TestHistory(SeedDataTestCase):
         assert draft.is_public and draft.title == "已发布的标题"
 
     def test_a_directive_version_is_restored_on_its_own(self):
-        directive = self.article.directives.first()
+        directive = items_of(self.article).first()
         original = directive.text
         self.client.force_login(self.chief)
         for text in ("改动一。", "改动二。"):
@@ -665,6 +691,14 @@ def build_directives(n):
         )
 
 
+def build_sets(n):
+    for _ in range(n):
+        directive_set = factories.DirectiveSetFactory(
+            addressees=factories.OrganizationFactory.create_batch(2)
+        )
+        factories.DirectiveFactory.create_batch(2, directive_set=directive_set)
+
+
 def build_people(n):
     for _ in range(n):
         person = factories.PersonFactory()
@@ -695,6 +729,7 @@ def build_tags(n):
 BUILDERS = {
     Article: build_articles,
     Directive: build_directives,
+    DirectiveSet: build_sets,
     Person: build_people,
     Organization: build_organizations,
     Position: factories.PositionFactory.create_batch,
@@ -750,6 +785,8 @@ def test_every_relation_to_people_and_organizations_uses_autocomplete():
                     options is not model_admin and field.related_model is model
                 ):
                     continue  # the inline's link to the page it sits on
+                if field.name in getattr(options, "readonly_fields", ()):
+                    continue  # shown, not chosen
                 if field.name not in options.autocomplete_fields:
                     missing.append(f"{options.__class__.__name__}.{field.name}")
     assert missing == []

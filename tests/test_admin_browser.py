@@ -41,10 +41,13 @@ def browser_page(chromium_path, monkeypatch):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_an_editor_adds_a_directive_and_sees_it_on_the_page(live_server, browser_page):
+def test_an_editor_adds_an_item_to_a_set_and_sees_it_on_the_page(
+    live_server, browser_page
+):
     call_command("loaddata", "newsroom", verbosity=0)
     get_user_model().objects.create_superuser("zhubian", password="a-strong-pass-9")
     article = Article.objects.get(slug="bjast-2025-work-conference")
+    four = article.directive_sets.get(heading="四点要求")
     page = browser_page
 
     page.goto(f"{live_server.url}/admin/login/")
@@ -53,33 +56,27 @@ def test_an_editor_adds_a_directive_and_sees_it_on_the_page(live_server, browser
     page.click("input[type=submit]")
     assert "新闻编辑部管理后台" in page.content()
 
+    # The article lists its sets compactly; the set's link opens its page.
     page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
     assert page.title().startswith("北科院举行2025年工作会议")
+    page.click(f"a[href$='/admin/articles/directiveset/{four.pk}/change/']")
+    page.wait_for_selector("#items-group")
 
-    page.click("#directives-group .add-row a")
-    row = page.locator("#directives-18")
-    row.locator("[name=directives-18-set_number]").fill("9")
-    row.locator("[name=directives-18-set_heading]").fill("浏览器测试")
-    row.locator("[name=directives-18-ordinal]").fill("1")
-    row.locator("[name=directives-18-text]").fill(NEW_DIRECTIVE)
-    # The issuer is an autocomplete (select2): open it, search, pick 刘晖.
-    row.locator(".field-issuer .select2-selection").click()
-    page.locator(".select2-container--open .select2-search__field").fill("刘晖")
-    page.locator(".select2-results__option", has_text="刘晖").first.click()
+    # The extra row is the new item; its blank ordinal continues the set's.
+    row = page.locator("#items-4")
+    row.locator("[name=items-4-text]").fill(NEW_DIRECTIVE)
 
     ARTIFACTS.mkdir(exist_ok=True)
     page.click("#toggle-nav-sidebar")  # the sticky sidebar would smear the shot
-    page.screenshot(path=ARTIFACTS / "admin_article_change_form.png", full_page=True)
-    row.scroll_into_view_if_needed()
-    page.screenshot(path=ARTIFACTS / "admin_article_new_directive.png")
+    page.screenshot(path=ARTIFACTS / "admin_directive_set_form.png", full_page=True)
 
     page.click("input[name=_continue]")
     page.wait_for_selector(".messagelist .success")
-    assert "历史" in page.content()
-    page.screenshot(path=ARTIFACTS / "admin_article_saved.png")
+    # 四点要求 now has five items: a warning, not a refusal.
+    assert "写明 4 条" in page.locator(".messagelist").inner_text()
+    page.screenshot(path=ARTIFACTS / "admin_directive_set_saved.png")
 
-    directive = article.directives.get(set_number=9)
-    assert directive.issuer.slug == "liu-hui"
+    directive = four.items.get(ordinal=5)
     assert directive.summary == "要把科技成果转化作为检验工作成效的重要标准"
 
     page.goto(f"{live_server.url}{article.get_absolute_url()}")

@@ -31,6 +31,7 @@ def test_root_links_every_resource(api):
     body = api.get("/api/v1/").json()
     assert set(body) == {
         "articles",
+        "directive-sets",
         "directives",
         "people",
         "organizations",

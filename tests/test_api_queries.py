@@ -57,12 +57,14 @@ CASES = [
     (
         "/api/v1/articles/",
         {"expand": "directives,people,organizations,credits,photos"},
-        9,  # + tags, mentions x2, credits, photos, directives, addressees
+        10,  # + tags, mentions x2, credits, photos, sets, addressees, items
     ),
     ("/api/v1/articles/", {"pagination": "cursor"}, 2),  # no count
     ("/api/v1/articles/", {"q": "会议", "tag": "meeting", "ordering": "title"}, 3),
     ("/api/v1/directives/", {}, 3),  # + addressees
     ("/api/v1/directives/", {"addressee": "bjast", "q": "科技创新"}, 3),
+    ("/api/v1/directive-sets/", {}, 4),  # + addressees, items
+    ("/api/v1/directive-sets/", {"addressee": "bjast", "kind": "requirement"}, 4),
     ("/api/v1/people/", {}, 3),  # + aliases
     ("/api/v1/people/", {"expand": "positions,mentions"}, 6),
     ("/api/v1/organizations/", {}, 3),  # + aliases
@@ -84,9 +86,10 @@ def test_list_query_counts_do_not_grow_with_the_page(
 
 
 DETAIL_CASES = [
-    # The object, then tags, mentions x2, credits, photos (+ directives, addressees).
+    # The object, then tags, mentions x2, credits, photos (+ sets, addressees, items).
     ("/api/v1/articles/bjast-2025-work-conference/", {}, 6),
-    ("/api/v1/articles/bjast-2025-work-conference/", {"expand": "directives"}, 8),
+    ("/api/v1/articles/bjast-2025-work-conference/", {"expand": "directives"}, 9),
+    ("/api/v1/articles/bjast-2025-work-conference/", {"expand": "directive_sets"}, 9),
     # The object, then aliases, positions, their reported_in, mentions (+ children).
     ("/api/v1/people/wu-jianmin/", {}, 5),
     ("/api/v1/organizations/bjast/", {}, 6),

@@ -194,7 +194,7 @@ def test_directives_of_hidden_articles_are_404(api, newsroom):
     from articles.models import Directive
 
     hidden = Directive.objects.filter(
-        article__slug__in=["secret-draft", "scheduled-article"]
+        directive_set__article__slug__in=["secret-draft", "scheduled-article"]
     )
     assert hidden.count() == 2
     for directive in hidden:

@@ -104,10 +104,12 @@ def test_an_editor_cannot_change_published_articles_or_their_directives(
     moved = factories.DirectiveFactory(article=factories.DraftArticleFactory())
     response = editor.patch(
         f"/api/v1/directives/{moved.pk}/",
-        {"article": article.slug, "version": 1},
+        {"directive_set": directive.directive_set_id, "version": 1},
     )
     assert response.status_code == 403
-    assert Directive.objects.get(pk=moved.pk).article_id == moved.article_id
+    assert Directive.objects.get(pk=moved.pk).directive_set_id == (
+        moved.directive_set_id
+    )
 
 
 def test_a_chief_editor_publishes_and_unpublishes(chief):

@@ -95,6 +95,7 @@ def writer(api, newsroom):
             "change_article",
             "delete_article",
             "add_directive",
+            "add_directiveset",
             "add_organization",
             "change_organization",
             "delete_organization",
@@ -138,32 +139,41 @@ def test_missing_required_fields(writer):
     assert {"title", "slug", "body"} <= set(errors)
 
 
-def test_directive_create_and_its_checks(writer, newsroom):
-    directive = {
+def test_directive_set_and_item_create_and_their_checks(writer, newsroom):
+    directive_set = {
         "article": "beijing-innovation-center-ministry-city-conference",
         "issuer": "yin-li",
         "position": newsroom.yin_secretary.pk,
         "addressees": ["beijing-government"],
-        "set_number": 1,
-        "ordinal": 2,
-        "text": "要加快建设北京国际科技创新中心。",
+        "number": 2,
+        "heading": "两点要求",
+        "kind": "requirement",
     }
-    response = writer.post("/api/v1/directives/", directive)
+    response = writer.post("/api/v1/directive-sets/", directive_set)
     assert response.status_code == 201, response.content
-    assert response.json()["addressees"][0]["slug"] == "beijing-government"
-    assert Directive.objects.filter(issuer=newsroom.yin).count() == 2
-    # The same place in the same set again: a 400, not an IntegrityError.
-    again = writer.post("/api/v1/directives/", {**directive, "text": "重复。"})
+    created = response.json()
+    assert created["addressees"][0]["slug"] == "beijing-government"
+    assert created["stated_count"] == 2
+    # The same place in the article again: a 400, not an IntegrityError.
+    again = writer.post("/api/v1/directive-sets/", directive_set)
     assert again.status_code == 400
     assert again.json()["code"] == "invalid"
     # A position held by someone else.
     other = writer.post(
-        "/api/v1/directives/",
-        {**directive, "ordinal": 3, "position": newsroom.wu_president.pk},
+        "/api/v1/directive-sets/",
+        {**directive_set, "number": 3, "position": newsroom.wu_president.pk},
     )
     assert other.status_code == 400
     assert other.json()["errors"] == {"position": ["该职务属于其他人。"]}
-    zero = writer.post("/api/v1/directives/", {**directive, "ordinal": 0})
+
+    item = {"directive_set": created["id"], "ordinal": 1, "text": "要加快建设。"}
+    response = writer.post("/api/v1/directives/", item)
+    assert response.status_code == 201, response.content
+    assert response.json()["addressees"][0]["slug"] == "beijing-government"
+    assert Directive.objects.filter(directive_set__issuer=newsroom.yin).count() == 2
+    again = writer.post("/api/v1/directives/", {**item, "text": "重复。"})
+    assert again.status_code == 400
+    zero = writer.post("/api/v1/directives/", {**item, "ordinal": 0})
     assert zero.status_code == 400
     assert zero.json()["errors"] == {"ordinal": ["请确保该值大于或者等于 1。"]}
 

@@ -134,7 +134,7 @@ class FidelityTests(FixtureTestCase):
         self.assertEqual(self.conference.event_place.name, "中关村国际创新中心")
 
     def test_every_directive_is_verbatim_from_its_article(self):
-        for directive in Directive.objects.select_related("article"):
+        for directive in Directive.objects.select_related("directive_set__article"):
             with self.subTest(directive=directive.pk):
                 self.assertTrue(
                     any(directive.text in p for p in directive.article.paragraphs)
@@ -148,23 +148,25 @@ class CountTests(FixtureTestCase):
         self.assertEqual(Article.objects.published().count(), 2)
         self.assertEqual(Directive.objects.count(), 25)
         by_issuer = dict(
-            Directive.objects.values_list("issuer__name").annotate(n=Count("id"))
+            Directive.objects.values_list("directive_set__issuer__name").annotate(
+                n=Count("id")
+            )
         )
         self.assertEqual(by_issuer, {"刘晖": 4, "伍建民": 14, "尹力": 6, "阴和俊": 1})
 
     def test_directive_sets_in_order(self):
-        liu = Directive.objects.filter(issuer__name="刘晖")
+        liu = Directive.objects.filter(directive_set__issuer__name="刘晖")
         self.assertEqual({d.set_heading for d in liu}, {"四点要求"})
         self.assertEqual([d.ordinal for d in liu], [1, 2, 3, 4])
         self.assertTrue(
             liu[0].text.startswith("深入学习贯彻习近平总书记关于科技创新的重要论述")
         )
         self.assertTrue(liu[3].text.startswith("深入推进全面从严治党"))
-        wu = Directive.objects.filter(issuer__name="伍建民")
+        wu = Directive.objects.filter(directive_set__issuer__name="伍建民")
         self.assertEqual({d.set_heading for d in wu}, {"十四个方面的工作"})
         self.assertEqual([d.ordinal for d in wu], list(range(1, 15)))
         self.assertEqual(wu[13].text, "加强领导班子和干部队伍建设。")
-        yin = Directive.objects.filter(issuer__name="尹力")
+        yin = Directive.objects.filter(directive_set__issuer__name="尹力")
         self.assertEqual(
             [d.text[:5] for d in yin],
             [
@@ -176,19 +178,20 @@ class CountTests(FixtureTestCase):
                 "要强化组织",
             ],
         )
-        yin_hejun = Directive.objects.get(issuer__name="阴和俊")
+        yin_hejun = Directive.objects.get(directive_set__issuer__name="阴和俊")
         self.assertTrue(yin_hejun.text.startswith("要深入学习贯彻"))
-        issuers = self.bjast.directives.values_list("issuer__name", flat=True)
+        issuers = self.bjast.directive_sets.values_list("issuer__name", flat=True)
         self.assertEqual(list(dict.fromkeys(issuers)), ["刘晖", "伍建民"])
 
     def test_directives_carry_issuer_position_addressees_and_kind(self):
-        liu = Directive.objects.filter(issuer__name="刘晖").first()
+        liu = Directive.objects.filter(directive_set__issuer__name="刘晖").first()
         self.assertEqual(liu.position.title, "党组书记")
         self.assertEqual(liu.kind, Directive.Kind.REQUIREMENT)
         self.assertEqual(
-            [o.name for o in liu.addressees.all()], ["北京市科学技术研究院"]
+            [o.name for o in liu.directive_set.addressees.all()],
+            ["北京市科学技术研究院"],
         )
-        wu = Directive.objects.filter(issuer__name="伍建民").first()
+        wu = Directive.objects.filter(directive_set__issuer__name="伍建民").first()
         self.assertEqual(wu.kind, Directive.Kind.ARRANGEMENT)
         self.assertEqual(wu.position.title, "院长")
 
@@ -297,7 +300,7 @@ def test_a_failed_load_leaves_the_database_as_it_was(tmp_path):
         {
             "model": "articles.directive",
             "pk": 999,
-            "fields": {**records[-1]["fields"], "issuer": 424242},
+            "fields": {**records[-1]["fields"], "directive_set": 424242},
         }
     )
     broken = tmp_path / "broken.json"

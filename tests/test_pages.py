@@ -157,6 +157,10 @@ def test_no_block_of_text_is_shown_twice(client, site):
     models.Article.objects.filter(pk=site.conference.pk).update(
         body=body, lede=directive.text
     )
+    start = body.index(directive.text)
+    models.Directive.objects.filter(pk=directive.pk).update(
+        span_start=start, span_end=start + len(directive.text)
+    )
     page = text(client.get(site.conference.get_absolute_url())).split("<main")[1]
     assert page.count(directive.text) == 1
     assert f'<mark class="directive-mark" id="directive-{directive.pk}"' in page, (
@@ -301,5 +305,91 @@ def test_index_query_counts_do_not_grow(client, site, name, queries):
     _grow(site, 2)
     small = count_queries(client, urls[name])
     _grow(site, 8)
+    large = count_queries(client, urls[name])
+    assert small == large == queries
+
+
+# Directive sets and the overview ------------------------------------------------
+
+
+def _set_of(directive):
+    return directive.directive_set
+
+
+def test_set_page_is_a_permalink_with_every_item(client, site):
+    directive_set = _set_of(site.requirements[0])
+    url = directive_set.get_absolute_url()
+    assert url == reverse("articles:directiveset-detail", args=[directive_set.pk])
+    page = text(client.get(url))
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    assert title.startswith("刘晖 · 四点要求 · 2025年1月27日")
+    for item in site.requirements:
+        assert item.text in page
+    assert site.bjast.get_absolute_url() in page  # addressed to
+    assert site.conference.get_absolute_url() in page
+
+
+def test_set_pages_of_unpublished_articles_are_404(client, site):
+    for article in (site.draft, site.scheduled):
+        for directive_set in article.directive_sets.all():
+            assert client.get(directive_set.get_absolute_url()).status_code == 404
+
+
+def test_sets_index_lists_published_sets_with_counts(client, site):
+    page = text(client.get(reverse("articles:directiveset-list")))
+    assert "四点要求" in page and "4项" in page
+    assert "十四个方面的工作" in page
+    assert "秘密" not in page
+
+
+def test_person_page_lists_sets_by_year(client, site):
+    page = text(client.get(site.liu.get_absolute_url()))
+    section = page.split('id="directives-heading"')[1].split("</section>")[0]
+    assert "2025年" in section
+    assert _set_of(site.requirements[0]).get_absolute_url() in section
+
+
+def test_overview_draws_charts_on_the_server(client, site):
+    response = client.get(reverse("articles:overview"))
+    page = text(response)
+    assert page.count('<svg class="chart"') == 4
+    assert "2025年1月" in page  # the month axis
+    assert ">刘晖<" in page or "刘晖</text>" in page
+    assert "秘密" not in page and "保密研究所" not in page
+    assert "<script" not in page.split("<main")[1]
+    person = text(client.get(reverse("articles:overview") + "?person=wu-jianmin"))
+    assert "伍建民" in person.split('id="subject-heading"')[1]
+    hidden = reverse("articles:overview") + f"?person={site.secret.slug}"
+    assert client.get(hidden).status_code == 404
+
+
+def _grow_sets(site, n):
+    for _ in range(n):
+        article = factories.ArticleFactory()
+        person = factories.PersonFactory()
+        for ordinal in (1, 2):
+            factories.DirectiveFactory(
+                article=article,
+                issuer=person,
+                ordinal=ordinal,
+                addressees=[site.bjast, factories.OrganizationFactory()],
+            )
+
+
+@pytest.mark.parametrize(
+    ("name", "queries"),
+    [("sets", 3), ("set", 3), ("overview", 5), ("person", 7), ("organization", 8)],
+)
+def test_set_pages_query_counts_do_not_grow(client, site, name, queries):
+    urls = {
+        "sets": reverse("articles:directiveset-list"),
+        "set": _set_of(site.requirements[0]).get_absolute_url(),
+        "overview": reverse("articles:overview"),
+        "person": site.liu.get_absolute_url(),
+        "organization": site.bjast.get_absolute_url(),
+    }
+    _grow_sets(site, 2)
+    small = count_queries(client, urls[name])
+    _grow_sets(site, 8)
     large = count_queries(client, urls[name])
     assert small == large == queries

@@ -149,7 +149,10 @@ def test_article_page_shows_everything(client, site):
 
 def test_article_directives_grouped_by_set_in_order(client, site):
     page = text(client.get(site.conference.get_absolute_url()))
-    heading = re.search(r'<h3 id="set-\d+-1"[^>]*>(.*?)</h3>', page, re.S).group(1)
+    first_set = site.requirements[0].directive_set
+    heading = re.search(
+        rf'<h3 id="set-{first_set.pk}-heading"[^>]*>(.*?)</h3>', page, re.S
+    ).group(1)
     assert f'<a href="{site.liu.get_absolute_url()}">刘晖</a>' in heading
     assert "四点要求" in heading
     positions = [page.index(d.text) for d in site.requirements]
@@ -268,9 +271,9 @@ def test_person_page(client, site):
     page = text(response)
     assert "<h1>刘晖</h1>" in page
     assert "北京市科学技术研究院</a> 党组书记" in page  # position
-    assert "四点要求" in page
-    positions = [page.index(d.text) for d in site.requirements]
-    assert positions == sorted(positions)
+    assert "四点要求" in page and "4项" in page  # the set, with its item count
+    directive_set = site.requirements[0].directive_set
+    assert f'href="{directive_set.get_absolute_url()}"' in page
     assert site.conference.title in page
     assert "秘密" not in page  # directives of drafts and scheduled
     assert site.draft.title not in page and site.scheduled.title not in page
@@ -457,7 +460,7 @@ def test_person_and_organization_pages_show_the_newest_and_link_to_the_rest(
     client, site, monkeypatch
 ):
     monkeypatch.setattr(views, "RECENT_ARTICLES", 2)
-    monkeypatch.setattr(views, "RECENT_DIRECTIVE_ARTICLES", 1)
+    monkeypatch.setattr(views, "RECENT_SETS", 1)
     newest = None
     for day in (3, 2, 1):  # the loop's last article is the newest
         newest = factories.ArticleFactory(
@@ -478,20 +481,19 @@ def test_person_and_organization_pages_show_the_newest_and_link_to_the_rest(
     person = client.get(site.liu.get_absolute_url())
     assert [a.title for a in person.context["articles"]] == ["刘晖调研1", "刘晖调研2"]
     assert person.context["more_articles"]
-    # The newest article's whole set, nothing older.
-    assert [d.text for d in person.context["directives"]] == [
-        "要做好第1天的第1项工作。",
-        "要做好第1天的第2项工作。",
-    ]
+    # The newest set, nothing older.
+    [newest_set] = person.context["directive_sets"]
+    assert newest_set.article == newest and newest_set.item_total == 2
+    assert person.context["more_sets"]
     page = text(person)
     assert "?issuer=liu-hui" in page and "更多文章" in page
 
     organization = client.get(site.bjast.get_absolute_url())
     assert len(organization.context["articles"]) == 2
-    assert {d.article_id for d in organization.context["directives"]} == {newest.pk}
+    assert [s.article for s in organization.context["directive_sets"]] == [newest]
     assert "?addressee=bjast" in text(organization)
     full = client.get(reverse("articles:directive-list"), {"issuer": "liu-hui"})
-    assert full.context["paginator"].count > len(person.context["directives"])
+    assert full.context["paginator"].count > newest_set.item_total
 
 
 def test_no_more_link_when_everything_is_shown(client, site):
@@ -559,9 +561,9 @@ def test_conditional_get_sees_changes_to_any_row(client, site):
 @pytest.mark.parametrize(
     "edit",
     [
-        lambda site: models.Directive.objects.filter(article=site.conference).update(
-            text="已改动的要求文字。", summary="已改动的要点"
-        ),
+        lambda site: models.Directive.objects.filter(
+            directive_set__article=site.conference
+        ).update(text="已改动的要求文字。", summary="已改动的要点"),
         lambda site: models.Person.objects.filter(pk=site.liu.pk).update(name="刘辉"),
     ],
     ids=["directive edited", "person renamed"],
@@ -610,7 +612,7 @@ def _grow(site, n):
     ("url", "queries"),
     [
         ("home", 4),
-        ("article", 10),
+        ("article", 11),
         ("organization", 8),
         ("person", 7),
         ("directives", 6),
@@ -658,7 +660,9 @@ def test_seed_article_groups_liu_huis_four_requirements(client, seed):
         f'<a href="{liu.get_absolute_url()}">刘晖</a>' in s and "四点要求" in s
         for s in sets
     )
-    four = liu.directives.filter(set_heading="四点要求").order_by("ordinal")
+    four = models.Directive.objects.filter(
+        directive_set__issuer=liu, directive_set__heading="四点要求"
+    ).order_by("ordinal")
     assert [d.ordinal for d in four] == [1, 2, 3, 4]
     positions = [page.index(f'id="directive-{d.pk}"') for d in four]
     assert positions == sorted(positions)
@@ -692,5 +696,5 @@ def test_seed_directive_index(client, seed):
 
 def test_seed_person_page_lists_directives(client, seed):
     page = text(client.get("/people/liu-hui/"))
-    assert page.count('<li id="directive-') == 4
-    assert "四点要求" in page
+    assert page.count('<li class="set-line">') == 1
+    assert "四点要求" in page and "4项" in page

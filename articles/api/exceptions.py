@@ -5,6 +5,7 @@ where ``errors`` is present for validation errors (fields, filters, query
 parameters). Messages follow the request's language, Simplified Chinese by default.
 """
 
+from django.core.exceptions import RequestDataTooBig
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -27,9 +28,27 @@ class StaleVersion(exceptions.APIException):
     default_code = "stale_version"
 
 
+class RequestTooLarge(exceptions.APIException):
+    """The body exceeds ``DATA_UPLOAD_MAX_MEMORY_SIZE``."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = _("The request body is too large.")
+    default_code = "request_too_large"
+
+
 def exception_handler(exc, context):
     if isinstance(exc, ProtectedError | RestrictedError):
         exc = Conflict()
+    elif isinstance(exc, RequestDataTooBig):
+        exc = RequestTooLarge()
+    elif isinstance(exc, exceptions.PermissionDenied) and str(exc.detail).startswith(
+        "CSRF Failed"
+    ):
+        # DRF's session authentication words this in English only.
+        exc = exceptions.PermissionDenied(
+            _("CSRF check failed: reload the page, or send a token instead."),
+            code="csrf_failed",
+        )
     elif isinstance(exc, Http404):
         # Django's message names the model and is English; the API says "未找到。".
         exc = exceptions.NotFound()

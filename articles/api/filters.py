@@ -16,6 +16,7 @@ from rest_framework.filters import OrderingFilter
 from articles.models import (
     Article,
     Directive,
+    DirectiveSet,
     Organization,
     OrganizationAlias,
     OrganizationMention,
@@ -88,7 +89,9 @@ class ArticleFilter(filters.FilterSet):
             Q(organization__name__icontains=value)
             | Q(organization__aliases__name__icontains=value)
         ).values("article")
-        directives = Directive.objects.filter(text__icontains=value).values("article")
+        directives = Directive.objects.filter(text__icontains=value).values(
+            "directive_set__article"
+        )
         return queryset.filter(
             Q(title__icontains=value)
             | Q(lede__icontains=value)
@@ -130,28 +133,31 @@ class DirectiveFilter(filters.FilterSet):
         ),
     )
     issuer = filters.CharFilter(
-        field_name="issuer__slug", help_text=_("Issuer's person slug.")
+        field_name="directive_set__issuer__slug", help_text=_("Issuer's person slug.")
     )
     addressee = filters.CharFilter(
         method="filter_addressee",
         help_text=_("Slug of an organization the directive is addressed to."),
     )
     article = filters.CharFilter(
-        field_name="article__slug", help_text=_("Article slug.")
+        field_name="directive_set__article__slug", help_text=_("Article slug.")
     )
     set_heading = filters.CharFilter(
-        help_text=_("Set heading exactly as the text gives it, e.g. 四点要求.")
+        field_name="directive_set__heading",
+        help_text=_("Set heading exactly as the text gives it, e.g. 四点要求."),
     )
     kind = filters.ChoiceFilter(
-        choices=Directive.Kind.choices, help_text=_("Kind of directive.")
+        field_name="directive_set__kind",
+        choices=Directive.Kind.choices,
+        help_text=_("Kind of directive."),
     )
     date_after = filters.DateFilter(
-        field_name="article__published_at",
+        field_name="directive_set__article__published_at",
         lookup_expr="date__gte",
         help_text=_("Issued in an article published on or after this date."),
     )
     date_before = filters.DateFilter(
-        field_name="article__published_at",
+        field_name="directive_set__article__published_at",
         lookup_expr="date__lte",
         help_text=_("Issued in an article published on or before this date."),
     )
@@ -165,16 +171,56 @@ class DirectiveFilter(filters.FilterSet):
         return queryset.filter(
             Q(text__icontains=value)
             | Q(summary__icontains=value)
-            | Q(set_heading__icontains=value)
-            | Q(issuer__name__icontains=value)
-            | Q(issuer__in=issuers)
+            | Q(directive_set__heading__icontains=value)
+            | Q(directive_set__issuer__name__icontains=value)
+            | Q(directive_set__issuer__in=issuers)
         )
 
     def filter_addressee(self, queryset, name, value):
         return queryset.filter(
-            pk__in=Directive.addressees.through.objects.filter(
+            directive_set__in=DirectiveSet.addressees.through.objects.filter(
                 organization__slug=value
-            ).values("directive")
+            ).values("directiveset")
+        )
+
+
+class DirectiveSetFilter(filters.FilterSet):
+    issuer = filters.CharFilter(
+        field_name="issuer__slug", help_text=_("Issuer's person slug.")
+    )
+    addressee = filters.CharFilter(
+        method="filter_addressee",
+        help_text=_("Slug of an organization the directive is addressed to."),
+    )
+    article = filters.CharFilter(
+        field_name="article__slug", help_text=_("Article slug.")
+    )
+    heading = filters.CharFilter(
+        help_text=_("Set heading exactly as the text gives it, e.g. 四点要求.")
+    )
+    kind = filters.ChoiceFilter(
+        choices=DirectiveSet.Kind.choices, help_text=_("Kind of directive.")
+    )
+    date_after = filters.DateFilter(
+        field_name="article__published_at",
+        lookup_expr="date__gte",
+        help_text=_("Issued in an article published on or after this date."),
+    )
+    date_before = filters.DateFilter(
+        field_name="article__published_at",
+        lookup_expr="date__lte",
+        help_text=_("Issued in an article published on or before this date."),
+    )
+
+    class Meta:
+        model = DirectiveSet
+        fields = []
+
+    def filter_addressee(self, queryset, name, value):
+        return queryset.filter(
+            pk__in=DirectiveSet.addressees.through.objects.filter(
+                organization__slug=value
+            ).values("directiveset")
         )
 
 

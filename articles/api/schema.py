@@ -1,95 +1,180 @@
-"""OpenAPI post-processing: Chinese docs, one tag per resource, exact types, errors.
-
-The hooks run per schema request with the request's language active, so every
-text here goes through the catalogue (the docs are Chinese like the rest of the UI).
-"""
+"""OpenAPI post-processing: document the error responses every operation can give."""
 
 import re
 
 from django.utils.html import escape
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.renderers import JSONRenderer
 
 ERROR_SCHEMA = {
     "type": "object",
+    "description": "An error: a message, a code, and field-level messages for 400s.",
     "properties": {
         "detail": {"type": "string"},
         "code": {"type": "string"},
         "errors": {
             "type": "object",
-            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            "description": "Messages per field or query parameter.",
+            "additionalProperties": {},
         },
     },
     "required": ["detail", "code"],
 }
 
 ERRORS = {
-    "400": gettext_lazy(
-        "Invalid input: unknown or malformed query parameter, invalid body."
+    "400": _(
+        "Invalid input: unknown, empty or malformed query parameter, invalid "
+        "body (malformed JSON, nested too deeply, a NUL character)."
     ),
-    "401": gettext_lazy("Authentication failed."),
-    "403": gettext_lazy(
-        "Not allowed: authentication or a model permission is missing."
+    "401": _("Authentication failed."),
+    "403": _(
+        "Not allowed: authentication or a model permission is missing, or the "
+        "editorial workflow forbids the change (only chief editors publish)."
     ),
-    "404": gettext_lazy(
-        "Not found, or not visible to this client (drafts, a page past the end)."
+    "404": _("Not found, or not visible to this client (drafts, a page past the end)."),
+    "406": _("None of the media types in Accept can be produced."),
+    "409": _(
+        "Conflict: the object changed since the client read it (`version`), or "
+        "is still referred to by other data."
     ),
-    "409": gettext_lazy("Conflict: the object is still referred to by other data."),
-    "429": gettext_lazy("Too many requests: throttled."),
+    "413": _("The request body exceeds the size limit."),
+    "415": _("Unsupported request media type (send application/json)."),
+    "429": _("Too many requests: throttled (see Retry-After)."),
+    "500": _("Server error."),
+    "503": _("Temporarily unavailable (the database is unreachable; see Retry-After)."),
 }
-READ_ERRORS = ("400", "401", "404", "429")
+READ_ERRORS = ("400", "401", "404", "406", "429", "500", "503")
+WRITE_ERRORS = tuple(code for code in ERRORS if code != "406")
+
+
+def _require_version(result, operation):
+    """An update must send the ``version`` it read: required on PUT and PATCH.
+
+    The write serializers share one request component between create and update
+    (where ``version`` is optional); updates get a copy that requires it.
+    """
+    schemas = result["components"]["schemas"]
+    for media in operation.get("requestBody", {}).get("content", {}).values():
+        ref = media.get("schema", {}).get("$ref", "")
+        name = ref.rsplit("/", 1)[-1]
+        component = schemas.get(name)
+        if not component or "version" not in component.get("properties", {}):
+            continue
+        update_name = f"{name}Update"
+        copy = {
+            **component,
+            "required": sorted({*component.get("required", ()), "version"}),
+        }
+        schemas[update_name] = copy
+        media["schema"] = {"$ref": f"#/components/schemas/{update_name}"}
+    if "requestBody" in operation:
+        operation["requestBody"]["required"] = True
+
+
+def add_error_responses(result, generator, request, public):
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Error"] = ERROR_SCHEMA
+    reference = {"$ref": "#/components/schemas/Error"}
+    for operations in result.get("paths", {}).values():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            codes = READ_ERRORS if method in ("get", "head") else WRITE_ERRORS
+            for code in codes:
+                responses.setdefault(
+                    code,
+                    {
+                        "description": str(ERRORS[code]),
+                        "content": {"application/json": {"schema": reference}},
+                    },
+                )
+            if method == "get":
+                responses.setdefault(
+                    "304", {"description": "Not modified (If-None-Match matched)."}
+                )
+                # Reads are public: credentials are optional (they show drafts to
+                # editors), so the empty requirement is listed too.
+                security = operation.setdefault("security", [])
+                if {} not in security:
+                    security.append({})
+            if method in ("put", "patch"):
+                _require_version(result, operation)
+    return result
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI document; its errors are JSON like every other API error
+    (not YAML, whatever the schema's own content negotiation picked)."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code >= 400:
+            response.accepted_renderer = JSONRenderer()
+            response.accepted_media_type = JSONRenderer.media_type
+        return response
+
 
 # Path segment under /api/v1/ -> (tag, its description, the resource's name).
 RESOURCES = {
     "articles": (
         pgettext_lazy("API tag", "Articles"),
-        gettext_lazy(
+        _(
             "Published articles, verbatim, with their people, organizations, "
             "credits, photos and directives. Example: /api/v1/articles/?q=北科院"
         ),
-        gettext_lazy("article"),
+        _("article"),
     ),
     "directives": (
         pgettext_lazy("API tag", "Directives"),
-        gettext_lazy(
+        _(
             "Directives leaders issue in articles, by set and ordinal. Example: "
             "/api/v1/directives/?issuer=liu-hui&set_heading=四点要求"
         ),
-        gettext_lazy("directive"),
+        _("directive"),
+    ),
+    "directive-sets": (
+        pgettext_lazy("API tag", "Directive sets"),
+        _(
+            "Sets of directives as the text gives them: issuer, position, heading, "
+            "kind and addressees once, the items beneath. "
+            "Example: /api/v1/directive-sets/?issuer=liu-hui"
+        ),
+        _("directive set"),
     ),
     "people": (
         pgettext_lazy("API tag", "People"),
-        gettext_lazy(
+        _(
             "People named in published articles, with their positions. "
             "Example: /api/v1/people/liu-hui/?expand=positions"
         ),
-        gettext_lazy("person"),
+        _("person"),
     ),
     "organizations": (
         pgettext_lazy("API tag", "Organizations"),
-        gettext_lazy(
+        _(
             "Organizations with their short forms and parent bodies. "
             "Example: /api/v1/organizations/?alias=北科院"
         ),
-        gettext_lazy("organization"),
+        _("organization"),
     ),
     "positions": (
         pgettext_lazy("API tag", "Positions"),
-        gettext_lazy(
+        _(
             "The titles people hold at organizations. "
             "Example: /api/v1/positions/?organization=bjast&current=true"
         ),
-        gettext_lazy("position"),
+        _("position"),
     ),
 }
 
 SUMMARIES = {
-    ("get", False): gettext_lazy("List %(things)s"),
-    ("get", True): gettext_lazy("Read one %(thing)s"),
-    ("post", False): gettext_lazy("Create a %(thing)s"),
-    ("put", True): gettext_lazy("Replace a %(thing)s"),
-    ("patch", True): gettext_lazy("Change part of a %(thing)s"),
-    ("delete", True): gettext_lazy("Delete a %(thing)s"),
+    ("get", False): _("List %(things)s"),
+    ("get", True): _("Read one %(thing)s"),
+    ("post", False): _("Create a %(thing)s"),
+    ("put", True): _("Replace a %(thing)s"),
+    ("patch", True): _("Change part of a %(thing)s"),
+    ("delete", True): _("Delete a %(thing)s"),
 }
 
 PATH = re.compile(r"^/api/v1/(?P<resource>[^/]+)/(?P<detail>\{[^}]+\}/)?$")
@@ -113,41 +198,22 @@ def _fix_types(node):
             _fix_types(value)
 
 
-def add_error_responses(result, generator, request, public):
-    schemas = result.setdefault("components", {}).setdefault("schemas", {})
-    schemas["Error"] = {
-        **ERROR_SCHEMA,
-        "description": _(
-            "An error: a message, a code, and field-level messages for 400s."
-        ),
-    }
-    schemas["Error"]["properties"]["errors"]["description"] = _(
-        "Messages per field or query parameter."
-    )
-    reference = {"$ref": "#/components/schemas/Error"}
-    for operations in result.get("paths", {}).values():
-        for method, operation in operations.items():
-            responses = operation.setdefault("responses", {})
-            codes = READ_ERRORS if method == "get" else ERRORS
-            for code in codes:
-                responses.setdefault(
-                    code,
-                    {
-                        "description": str(ERRORS[code]),
-                        "content": {"application/json": {"schema": reference}},
-                    },
-                )
-            if method == "get":
-                responses.setdefault(
-                    "304", {"description": _("Not modified (If-None-Match matched).")}
-                )
-    return result
-
-
 def describe_in_chinese(result, generator, request, public):
     """The title, description, tags and operation summaries, translated."""
-    result["info"]["title"] = _("Newsroom API")
-    result["info"]["description"] = _(
+    result["info"]["title"] = gettext("Newsroom API")
+    error = result.get("components", {}).get("schemas", {}).get("Error")
+    if error:
+        error["description"] = gettext(
+            "An error: a message, a code, and field-level messages for 400s."
+        )
+        error["properties"]["errors"]["description"] = gettext(
+            "Messages per field or query parameter."
+        )
+        error["properties"]["errors"]["additionalProperties"] = {
+            "type": "array",
+            "items": {"type": "string"},
+        }
+    result["info"]["description"] = gettext(
         "Articles, the organizations and people they name, people's positions and "
         "the directives leaders issue. Reads are public (published material only); "
         "writes need a token (`Authorization: Token <key>`) or a session and the "
@@ -163,6 +229,11 @@ def describe_in_chinese(result, generator, request, public):
             used.append(match["resource"])
         for method, operation in operations.items():
             operation["tags"] = [str(tag)]
+            not_modified = operation.get("responses", {}).get("304")
+            if not_modified:
+                not_modified["description"] = gettext(
+                    "Not modified (If-None-Match matched)."
+                )
             summary = SUMMARIES.get((method, bool(match["detail"])))
             if summary:
                 operation["summary"] = str(summary) % {
@@ -181,6 +252,8 @@ def describe_in_chinese(result, generator, request, public):
 # The browsable API's page names and descriptions (REST_FRAMEWORK settings).
 BASENAMES = {
     "article": "articles",
+    "directiveset": "directive-sets",
+    "directive-set": "directive-sets",
     "directive": "directives",
     "person": "people",
     "organization": "organizations",
@@ -194,13 +267,13 @@ def view_name(view):
     if resource:
         tag = RESOURCES[resource][0]
         if getattr(view, "detail", False) or getattr(view, "suffix", "") == "Instance":
-            return _("%(resource)s: one item") % {"resource": tag}
-        return _("%(resource)s: list") % {"resource": tag}
+            return gettext("%(resource)s: one item") % {"resource": tag}
+        return gettext("%(resource)s: list") % {"resource": tag}
     if type(view).__name__ == "APIRootView":
-        return _("API home")
+        return gettext("API home")
     if type(view).__name__ == "NotFoundView":
         return ""  # not a page of its own; the breadcrumbs skip it
-    return _("Newsroom API")
+    return gettext("Newsroom API")
 
 
 def view_description(view, html=False):
@@ -208,7 +281,7 @@ def view_description(view, html=False):
     if resource:
         text = str(RESOURCES[resource][1])
     elif type(view).__name__ == "APIRootView":
-        text = _(
+        text = gettext(
             "Everything published, as JSON. Open a resource below; the schema is "
             "at /api/schema/ and the interactive docs at /api/docs/."
         )

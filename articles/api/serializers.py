@@ -15,6 +15,7 @@ import copy
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -25,6 +26,7 @@ from articles.models import (
     Article,
     Credit,
     Directive,
+    DirectiveSet,
     MentionRole,
     Organization,
     OrganizationMention,
@@ -35,6 +37,8 @@ from articles.models import (
     Section,
     Tag,
 )
+
+from .fields import RFC3339DateTimeField
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -53,6 +57,11 @@ class HtmlUrlField(serializers.ReadOnlyField):
 
 class ReadSerializer(serializers.ModelSerializer):
     """A representation only: every field read-only, so none is "required"."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: RFC3339DateTimeField,
+    }
 
     def get_fields(self):
         fields = super().get_fields()
@@ -168,13 +177,33 @@ class MentionInSerializer(serializers.Serializer):
 # Resources.
 
 
+class DirectiveSetRefSerializer(ReadSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:directiveset-detail")
+
+    class Meta:
+        model = DirectiveSet
+        fields = ["id", "url", "number", "heading", "label"]
+
+
 class DirectiveSerializer(ReadSerializer):
+    """An item, with what it shares with its set repeated for convenience."""
+
     url = serializers.HyperlinkedIdentityField(view_name="api:directive-detail")
     html_url = HtmlUrlField()
-    article = ArticleRefSerializer(read_only=True)
-    issuer = PersonRefSerializer(read_only=True)
-    position = PositionRefSerializer(read_only=True, allow_null=True)
-    addressees = OrganizationRefSerializer(many=True, read_only=True)
+    set = DirectiveSetRefSerializer(source="directive_set", read_only=True)
+    article = ArticleRefSerializer(source="directive_set.article", read_only=True)
+    issuer = PersonRefSerializer(source="directive_set.issuer", read_only=True)
+    position = PositionRefSerializer(
+        source="directive_set.position", read_only=True, allow_null=True
+    )
+    addressees = OrganizationRefSerializer(
+        source="directive_set.addressees", many=True, read_only=True
+    )
+    set_number = serializers.IntegerField(source="directive_set.number", read_only=True)
+    set_heading = serializers.CharField(source="directive_set.heading", read_only=True)
+    kind = serializers.ChoiceField(
+        source="directive_set.kind", choices=DirectiveSet.Kind.choices, read_only=True
+    )
 
     class Meta:
         model = Directive
@@ -182,6 +211,7 @@ class DirectiveSerializer(ReadSerializer):
             "id",
             "url",
             "html_url",
+            "set",
             "article",
             "issuer",
             "position",
@@ -192,6 +222,62 @@ class DirectiveSerializer(ReadSerializer):
             "kind",
             "text",
             "summary",
+            "span_start",
+            "span_end",
+            "version",
+        ]
+        expandable = ()
+
+
+class DirectiveItemSerializer(ReadSerializer):
+    """An item inside its set's representation."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:directive-detail")
+
+    class Meta:
+        model = Directive
+        fields = [
+            "id",
+            "url",
+            "ordinal",
+            "text",
+            "summary",
+            "span_start",
+            "span_end",
+            "version",
+        ]
+
+
+class DirectiveSetSerializer(ReadSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:directiveset-detail")
+    html_url = HtmlUrlField()
+    article = ArticleRefSerializer(read_only=True)
+    issuer = PersonRefSerializer(read_only=True)
+    position = PositionRefSerializer(read_only=True, allow_null=True)
+    addressees = OrganizationRefSerializer(many=True, read_only=True)
+    stated_count = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text=_("The number of items the heading announces (四点要求: 4)."),
+    )
+    items = DirectiveItemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = DirectiveSet
+        fields = [
+            "id",
+            "url",
+            "html_url",
+            "article",
+            "number",
+            "issuer",
+            "position",
+            "heading",
+            "label",
+            "kind",
+            "addressees",
+            "stated_count",
+            "items",
             "version",
         ]
         expandable = ()
@@ -235,7 +321,10 @@ class ArticleListSerializer(ReadSerializer):
     )
     credits = CreditSerializer(many=True, read_only=True)
     photos = PhotoSerializer(many=True, read_only=True)
-    directives = DirectiveSerializer(many=True, read_only=True)
+    directives = DirectiveSerializer(
+        source="directive_items", many=True, read_only=True
+    )
+    directive_sets = DirectiveSetSerializer(many=True, read_only=True)
 
     class Meta:
         model = Article
@@ -257,8 +346,16 @@ class ArticleListSerializer(ReadSerializer):
             "credits",
             "photos",
             "directives",
+            "directive_sets",
         ]
-        expandable = ("people", "organizations", "credits", "photos", "directives")
+        expandable = (
+            "people",
+            "organizations",
+            "credits",
+            "photos",
+            "directives",
+            "directive_sets",
+        )
 
 
 class ArticleDetailSerializer(ArticleListSerializer):
@@ -275,7 +372,7 @@ class ArticleDetailSerializer(ArticleListSerializer):
             "version",
             *ArticleListSerializer.Meta.fields[12:],
         ]
-        expandable = ("directives",)
+        expandable = ("directives", "directive_sets")
 
 
 class PersonListSerializer(ReadSerializer):
@@ -435,7 +532,7 @@ class ArticleWriteSerializer(
         return super().validate(attrs)
 
 
-class DirectiveWriteSerializer(
+class DirectiveSetWriteSerializer(
     VersionedWriteMixin, ModelCleanMixin, serializers.ModelSerializer
 ):
     article = _slug_field(Article.objects.all())
@@ -446,21 +543,18 @@ class DirectiveWriteSerializer(
     addressees = _slug_field(Organization.objects.all(), many=True, required=False)
 
     class Meta:
-        model = Directive
+        model = DirectiveSet
         fields = [
             "article",
+            "number",
             "issuer",
             "position",
-            "addressees",
-            "set_number",
-            "set_heading",
-            "ordinal",
+            "heading",
             "kind",
-            "text",
-            "summary",
+            "addressees",
             "version",
         ]
-        extra_kwargs = {"set_number": {"min_value": 1}, "ordinal": {"min_value": 1}}
+        extra_kwargs = {"number": {"min_value": 1}}
 
     def validate(self, attrs):
         issuer = attrs.get("issuer", getattr(self.instance, "issuer", None))
@@ -470,6 +564,19 @@ class DirectiveWriteSerializer(
                 {"position": [_("This position belongs to someone else.")]}
             )
         return super().validate(attrs)
+
+
+class DirectiveWriteSerializer(
+    VersionedWriteMixin, ModelCleanMixin, serializers.ModelSerializer
+):
+    directive_set = serializers.PrimaryKeyRelatedField(
+        queryset=DirectiveSet.objects.select_related("article")
+    )
+
+    class Meta:
+        model = Directive
+        fields = ["directive_set", "ordinal", "text", "summary", "version"]
+        extra_kwargs = {"ordinal": {"min_value": 1}}
 
 
 class PersonWriteSerializer(

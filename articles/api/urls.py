@@ -7,6 +7,7 @@ app_name = "api"
 
 router = DefaultRouter()
 router.register("articles", views.ArticleViewSet, basename="article")
+router.register("directive-sets", views.DirectiveSetViewSet, basename="directiveset")
 router.register("directives", views.DirectiveViewSet, basename="directive")
 router.register("people", views.PersonViewSet, basename="person")
 router.register("organizations", views.OrganizationViewSet, basename="organization")

@@ -23,6 +23,7 @@ from articles.models import (
     Article,
     Credit,
     Directive,
+    DirectiveSet,
     Organization,
     OrganizationMention,
     PersonMention,
@@ -86,6 +87,16 @@ class NewsroomViewSet(viewsets.ModelViewSet):
         if unknown:
             raise exceptions.ValidationError(
                 {name: [_("Unknown query parameter.")] for name in unknown}
+            )
+        # An empty value would otherwise be ignored and silently match everything.
+        empty = sorted(
+            name
+            for name, values in request.query_params.lists()
+            if any(not value.strip() for value in values)
+        )
+        if empty:
+            raise exceptions.ValidationError(
+                {name: [_("This parameter cannot be empty.")] for name in empty}
             )
 
     def read_serializer_class(self):
@@ -321,10 +332,14 @@ class ArticleViewSet(NewsroomViewSet):
             )
         if self.shows("photos"):
             queryset = queryset.prefetch_related("photos")
-        if self.shows("directives"):
+        if self.shows("directives") or self.shows("directive_sets"):
             # An article's directives are visible exactly when the article is.
             queryset = queryset.prefetch_related(
-                Prefetch("directives", queryset=Directive.objects.with_related())
+                Prefetch(
+                    "directive_sets",
+                    queryset=DirectiveSet.objects.with_related().order_by("number"),
+                ),
+                Prefetch("directive_sets__items", queryset=Directive.objects.all()),
             )
         return queryset
 
@@ -347,9 +362,42 @@ class ArticleViewSet(NewsroomViewSet):
             )
 
 
+@_documented(serializers.DirectiveSetSerializer, serializers.DirectiveSetSerializer)
+class DirectiveSetViewSet(NewsroomViewSet):
+    """Directive sets (刘晖 · 四点要求) with their items in order."""
+
+    list_serializer_class = serializers.DirectiveSetSerializer
+    detail_serializer_class = serializers.DirectiveSetSerializer
+    write_serializer_class = serializers.DirectiveSetWriteSerializer
+    filterset_class = filters.DirectiveSetFilter
+    ordering_fields = ["published_at", "number", "id"]
+    ordering = ["-published_at", "article_id", "number"]
+
+    def get_queryset(self):
+        return (
+            DirectiveSet.objects.filter(article__in=visible_articles(self.request))
+            .with_related()
+            .prefetch_related(
+                Prefetch("items", queryset=Directive.objects.order_by("ordinal"))
+            )
+            .annotate(published_at=F("article__published_at"))
+        )
+
+    def check_write_rights(self, *, instance, attrs):
+        articles = {getattr(instance, "article", None), attrs.get("article")}
+        for article in articles - {None}:
+            if not services.can_edit_article(self.request.user, article):
+                raise exceptions.PermissionDenied(
+                    _(
+                        "Only chief editors may change the directives of a "
+                        "published or scheduled article."
+                    )
+                )
+
+
 @_documented(serializers.DirectiveSerializer, serializers.DirectiveSerializer)
 class DirectiveViewSet(NewsroomViewSet):
-    """Directives, with issuer, position held and addressees."""
+    """Directives (the items of sets), with issuer, position held and addressees."""
 
     list_serializer_class = serializers.DirectiveSerializer
     detail_serializer_class = serializers.DirectiveSerializer
@@ -359,15 +407,20 @@ class DirectiveViewSet(NewsroomViewSet):
 
     def get_queryset(self):
         return (
-            Directive.objects.filter(article__in=visible_articles(self.request))
+            Directive.objects.filter(
+                directive_set__article__in=visible_articles(self.request)
+            )
             .with_related()
-            .annotate(published_at=F("article__published_at"))
+            .annotate(
+                published_at=F("directive_set__article__published_at"),
+                set_number=F("directive_set__number"),
+            )
         )
 
     def check_write_rights(self, *, instance, attrs):
-        articles = {getattr(instance, "article", None), attrs.get("article")}
-        for article in articles - {None}:
-            if not services.can_edit_article(self.request.user, article):
+        sets = {getattr(instance, "directive_set", None), attrs.get("directive_set")}
+        for directive_set in sets - {None}:
+            if not services.can_edit_article(self.request.user, directive_set.article):
                 raise exceptions.PermissionDenied(
                     _(
                         "Only chief editors may change the directives of a "

@@ -28,6 +28,19 @@ class Gazetteer:
             persons=set(Person.objects.values_list("name", flat=True)),
         )
 
+    def learn(self, resolution):
+        """Add the names a saved import resolved or created (see ``resolve``),
+        so a batch need not read the whole tables again after every page."""
+        for match in resolution.organizations:
+            if match.organization is None:
+                continue
+            full_name = match.organization.name
+            for form in (full_name, match.fact.name, *match.fact.aliases):
+                self.organizations.setdefault(form, full_name)
+        for match in resolution.persons:
+            if match.person is not None:
+                self.persons.add(match.person.name)
+
 
 def extract_page(data, *, filename="", gazetteer=None):
     """Everything the importer finds in one scraped page (nothing is saved)."""

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0003_editor_groups"),
+        ("articles", "0005_directive_items"),
     ]
 
     operations = [
