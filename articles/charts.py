@@ -12,9 +12,9 @@ WIDTH = 640
 BAR_GAP = 0.25
 
 
-def _svg(height, title, body):
+def _svg(height, title, body, width=WIDTH, css="chart"):
     return mark_safe(
-        f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'<svg class="{css}" viewBox="0 0 {width} {height}" role="img" '
         f'aria-label="{escape(title)}" preserveAspectRatio="xMidYMid meet">'
         f"<title>{escape(title)}</title>{body}</svg>"
     )
@@ -43,7 +43,7 @@ def monthly_bars(title, months, series):
         max((v for _n, _c, values in series for v in values), default=0)
     )
     parts = []
-    for fraction in (0, 0.5, 1):
+    for fraction in (0, 0.5, 1) if top_value % 2 == 0 else (0, 1):
         y = top + plot_h * (1 - fraction)
         parts.append(
             format_html(
@@ -58,7 +58,7 @@ def monthly_bars(title, months, series):
                 round(top_value * fraction),
             )
         )
-    slot = plot_w / max(1, len(months))
+    slot = min(plot_w / max(1, len(months)), 120)
     bar_w = slot * (1 - BAR_GAP) / max(1, len(series))
     label_every = max(1, len(months) // 8)
     for index, month in enumerate(months):
@@ -110,15 +110,15 @@ def monthly_bars(title, months, series):
 
 def ranking_bars(title, rows, css="chart__bar--a"):
     """Horizontal bars, largest first: ``rows`` is ``[(label, value, url)]``."""
-    row_h, left, right = 30, 150, 50
+    row_h, left, right, width = 30, 130, 40, 420
     height = max(1, len(rows)) * row_h + 10
     top_value = max((value for _l, value, _u in rows), default=1) or 1
-    plot_w = WIDTH - left - right
+    plot_w = width - left - right
     parts = []
     for index, (label, value, url) in enumerate(rows):
         y = 5 + index * row_h
         bar_w = plot_w * value / top_value
-        name = label if len(label) <= 10 else label[:9] + "…"
+        name = label if len(label) <= 8 else label[:7] + "…"
         text = format_html(
             '<text class="chart__label" x="{}" y="{}" text-anchor="end">{}</text>',
             left - 8,
@@ -145,4 +145,4 @@ def ranking_bars(title, rows, css="chart__bar--a"):
                 value,
             )
         )
-    return _svg(height, title, "".join(parts))
+    return _svg(height, title, "".join(parts), width=width, css="chart chart--ranking")

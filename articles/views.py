@@ -668,7 +668,7 @@ class OverviewView(TemplateView):
         else:
             subject_sets = sets.none()
         subject_counts = _month_counts(subject_sets, "article__published_at")
-        subject_axis = _month_axis(subject_counts)
+        subject_axis = axis  # the site's months, so the two charts line up
         context.update(
             months_chart=charts.monthly_bars(
                 _("Directive sets and items per month"),

@@ -210,7 +210,8 @@ def test_admin_article_form_and_changelist_fit(browser, site_with_photo, width_n
             assert title["width"] >= 300, title
             row = page.locator("#result_list tbody tr").first.bounding_box()
             assert row["height"] <= 80, row
-        if name.startswith("admin-") and width >= 1280:
-            page.click("#toggle-nav-sidebar")  # the sticky sidebar smears shots
+        toggle = page.locator("#toggle-nav-sidebar")
+        if toggle.count() and toggle.is_visible():
+            toggle.click()  # the sticky sidebar would smear the full-page shot
         check_and_shoot(page, problems, failed, name, width)
         context.close()
