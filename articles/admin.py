@@ -467,7 +467,7 @@ class ArticleAdmin(VersionedAdmin):
         "state",
         "section",
         "publisher",
-        "published_at",
+        "published",
         "directive_count",
         "preview_link",
     ]
@@ -558,6 +558,16 @@ class ArticleAdmin(VersionedAdmin):
 
     def has_publish_permission(self, request):
         return services.can_publish(request.user)
+
+    @admin.display(description=_("published at"), ordering="published_at")
+    def published(self, article):
+        """The date, and the time only when the source gave one."""
+        if article.published_at is None:
+            return "-"
+        local = timezone.localtime(article.published_at)
+        if article.published_time_known:
+            return date_format(local, "DATETIME_FORMAT")
+        return date_format(local, "DATE_FORMAT")
 
     @admin.display(description=_("state"), ordering="status")
     def state(self, article):

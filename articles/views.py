@@ -11,11 +11,14 @@ from urllib.parse import urlencode
 
 import segno
 from django.db.models import (
+    Case,
     Count,
     Exists,
     OuterRef,
     Prefetch,
     Q,
+    Value,
+    When,
     prefetch_related_objects,
 )
 from django.db.models.functions import TruncMonth
@@ -424,7 +427,9 @@ def leaders(organization):
 def timeline(person):
     """The person's public positions over time: dated ones by start, then undated."""
     positions = list(
-        Position.objects.public().filter(person=person).select_related("organization")
+        Position.objects.public()
+        .filter(person=person)
+        .select_related("organization", "reported_in")
     )
     return sorted(
         positions,
@@ -783,9 +788,16 @@ class OrganizationListView(ListView):
     template_name = "articles/organization_list.html"
 
     def get_queryset(self):
+        kind_order = Case(
+            *[
+                When(kind=kind, then=Value(rank))
+                for rank, kind in enumerate(Organization.Kind.values)
+            ],
+            default=Value(len(Organization.Kind.values)),
+        )
         return (
             Organization.objects.filter(parent__isnull=True)
-            .order_by("kind", "name")
+            .order_by(kind_order, "name")
             .prefetch_related("children__children__children")
         )
 

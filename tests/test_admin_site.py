@@ -106,3 +106,15 @@ def test_photo_uploaded_in_the_article_form_gets_renditions(
     assert (photo.width, photo.height) == (900, 600)
     assert sorted(int(w) for w in photo.renditions) == [320, 640, 900]
     assert Article.objects.get(pk=article.pk).lead_photo == photo
+
+
+def test_changelist_shows_no_time_for_date_only_articles(client, superuser):
+    factories.ArticleFactory(
+        title="只有日期的文章",
+        published_at=timezone.make_aware(datetime.datetime(2025, 5, 7)),
+        published_time_known=False,
+    )
+    client.force_login(superuser)
+    page = client.get(reverse("admin:articles_article_changelist")).content.decode()
+    row = page.split("只有日期的文章")[-1].split("</tr>")[0]
+    assert "2025年5月7日" in row and "00:00" not in row

@@ -45,11 +45,19 @@ def _fixture():
 def _seed_cases():
     data = _fixture()
     people = {p["pk"]: p["fields"]["name"] for p in data["articles.person"]}
+    sets = {s["pk"]: s["fields"] for s in data["articles.directiveset"]}
     for article in data["articles.article"]:
+        # Items with what their set states once (since directive sets are records).
         wanted = [
-            d["fields"]
+            {
+                **d["fields"],
+                "issuer": sets[d["fields"]["directive_set"]]["issuer"],
+                "set_heading": sets[d["fields"]["directive_set"]]["heading"],
+                "kind": sets[d["fields"]["directive_set"]]["kind"],
+                "set_number": sets[d["fields"]["directive_set"]]["number"],
+            }
             for d in data["articles.directive"]
-            if d["fields"]["article"] == article["pk"]
+            if sets[d["fields"]["directive_set"]]["article"] == article["pk"]
         ]
         yield pytest.param(
             article["fields"]["body"], wanted, people, id=article["fields"]["slug"]
