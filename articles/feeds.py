@@ -8,7 +8,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from . import visibility
-from .models import Credit, OrganizationMention
+from .models import Credit, OrganizationMention, PersonMention
 
 FEED_LENGTH = 20
 
@@ -115,3 +115,39 @@ class OrganizationArticlesAtomFeed(OrganizationArticlesFeed):
 
     def feed_url(self, obj):
         return reverse("articles:organization-feed-atom", kwargs={"slug": obj.slug})
+
+
+class PersonArticlesFeed(LatestArticlesFeed):
+    """RSS feed of the published articles that mention one (public) person."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(visibility.visible_people(), slug=slug)
+
+    def title(self, obj):
+        return _("Newsroom: articles about %(name)s") % {"name": obj.name}
+
+    def description(self, obj):
+        return _("The latest published articles that mention %(name)s.") % {
+            "name": obj.name
+        }
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def feed_url(self, obj):
+        return reverse("articles:person-feed-rss", kwargs={"slug": obj.slug})
+
+    def items(self, obj):
+        return self.articles().filter(
+            Exists(PersonMention.objects.filter(article=OuterRef("pk"), person=obj))
+        )[:FEED_LENGTH]
+
+
+class PersonArticlesAtomFeed(PersonArticlesFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self, obj):
+        return self.description(obj)
+
+    def feed_url(self, obj):
+        return reverse("articles:person-feed-atom", kwargs={"slug": obj.slug})

@@ -50,6 +50,9 @@ class Section(models.Model):
     def __str__(self):
         return " › ".join(section.name for section in self.ancestry())
 
+    def get_absolute_url(self):
+        return reverse("articles:section-detail", kwargs={"slug": self.slug})
+
     def ancestry(self):
         """The sections from the top level down to this one."""
         chain, section, seen = [], self, set()
@@ -514,6 +517,16 @@ class ArticleQuerySet(models.QuerySet):
             "section__parent", "publisher", "event_place"
         ).prefetch_related("tags")
 
+    def with_lead_photo(self):
+        """Prefetch the photos that have files (one query), for ``lead_photo``."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "photos",
+                queryset=Photo.objects.with_image(),
+                to_attr="photos_with_image",
+            )
+        )
+
     def search(self, query):
         """Articles matching every word of ``query``, best first.
 
@@ -569,6 +582,9 @@ class Article(models.Model):
         PUBLISHED = "published", _("published")
 
     title = models.CharField(_("title"), max_length=300)
+    subtitle = models.CharField(
+        _("subtitle"), max_length=300, blank=True, help_text=_("副题, if any.")
+    )
     slug = models.SlugField(_("slug"), max_length=200, unique=True, allow_unicode=True)
     lede = models.TextField(
         _("lede"), blank=True, help_text=_("导语, stored verbatim.")
@@ -585,6 +601,13 @@ class Article(models.Model):
         null=True,
         blank=True,
         help_text=_("A published article dated in the future is scheduled."),
+    )
+    published_time_known = models.BooleanField(
+        _("time of day known"),
+        default=True,
+        help_text=_(
+            "Untick when the source gives only the date: pages then show no time."
+        ),
     )
     section = models.ForeignKey(
         Section,
@@ -672,6 +695,14 @@ class Article(models.Model):
         return reverse("articles:article-detail", kwargs={"slug": self.slug})
 
     @property
+    def lead_photo(self):
+        """The first photo with an image file, or None (captions alone don't count)."""
+        photos = getattr(self, "photos_with_image", None)
+        if photos is None:
+            photos = list(self.photos.with_image()[:1])
+        return photos[0] if photos else None
+
+    @property
     def paragraphs(self):
         return [p for p in self.body.split(PARAGRAPH_SEPARATOR) if p.strip()]
 
@@ -748,7 +779,19 @@ class Credit(models.Model):
         return f"{self.get_role_display()}: {self.name}"
 
 
+class PhotoQuerySet(models.QuerySet):
+    def with_image(self):
+        """Photos that have an image file (the seeds kept only captions)."""
+        return self.exclude(image="")
+
+
 class Photo(models.Model):
+    """A photo of an article: an image file with its caption and credit.
+
+    ``renditions`` maps a width in pixels to the storage name of a resized JPEG,
+    made once when the image is saved (``services.photo_make_renditions``).
+    """
+
     article = models.ForeignKey(
         Article,
         verbose_name=_("article"),
@@ -756,8 +799,25 @@ class Photo(models.Model):
         related_name="photos",
     )
     caption = models.CharField(_("caption"), max_length=300)
-    image = models.FileField(_("image file"), upload_to="photos/%Y/%m/", blank=True)
+    credit = models.CharField(
+        _("photo credit"),
+        max_length=200,
+        blank=True,
+        help_text=_("Who took it, as printed, e.g. 科学传播中心."),
+    )
+    image = models.ImageField(
+        _("image file"),
+        upload_to="photos/%Y/%m/",
+        blank=True,
+        width_field="width",
+        height_field="height",
+    )
+    width = models.PositiveIntegerField(_("width"), null=True, blank=True)
+    height = models.PositiveIntegerField(_("height"), null=True, blank=True)
+    renditions = models.JSONField(_("renditions"), default=dict, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = PhotoQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("photo")
@@ -766,6 +826,38 @@ class Photo(models.Model):
 
     def __str__(self):
         return self.caption
+
+    def rendition_urls(self):
+        """(width, URL) of each rendition, narrowest first."""
+        storage = self.image.storage
+        return [
+            (int(width), storage.url(name))
+            for width, name in sorted(
+                self.renditions.items(), key=lambda item: int(item[0])
+            )
+        ]
+
+    @property
+    def srcset(self):
+        return ", ".join(f"{url} {width}w" for width, url in self.rendition_urls())
+
+    def url_for(self, width):
+        """The smallest rendition at least ``width`` wide (or the largest)."""
+        urls = self.rendition_urls()
+        for rendition_width, url in urls:
+            if rendition_width >= width:
+                return url
+        if urls:
+            return urls[-1][1]
+        return self.image.url if self.image else ""
+
+    @property
+    def thumbnail_url(self):
+        return self.url_for(320)
+
+    @property
+    def large_url(self):
+        return self.url_for(1200)
 
 
 class MentionRole(models.TextChoices):
@@ -985,7 +1077,17 @@ class DirectiveSet(models.Model):
         return f"{self.issuer.name} · {self.label}"
 
     def get_absolute_url(self):
-        return f"{self.article.get_absolute_url()}#set-{self.pk}"
+        """The set's own page (its permalink); the article anchors it too."""
+        return reverse("articles:directiveset-detail", kwargs={"pk": self.pk})
+
+    @property
+    def date(self):
+        """When it was issued: the event's date, else the article's (Beijing)."""
+        if self.article.event_date:
+            return self.article.event_date
+        if self.article.published_at:
+            return timezone.localdate(self.article.published_at)
+        return None
 
     @property
     def label(self) -> str:

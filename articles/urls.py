@@ -11,6 +11,21 @@ app_name = "articles"
 # offered, since directives, people and positions record no time of change.
 urlpatterns = [
     path("", views.ArticleListView.as_view(), name="article-list"),
+    path("people/", views.PersonListView.as_view(), name="person-list"),
+    path(
+        "organizations/", views.OrganizationListView.as_view(), name="organization-list"
+    ),
+    path("sections/", views.SectionListView.as_view(), name="section-list"),
+    path("sets/", views.DirectiveSetListView.as_view(), name="directiveset-list"),
+    path(
+        "sets/<int:pk>/",
+        views.DirectiveSetDetailView.as_view(),
+        name="directiveset-detail",
+    ),
+    path("overview/", views.OverviewView.as_view(), name="overview"),
+    path(
+        "sections/<str:slug>/", views.SectionDetailView.as_view(), name="section-detail"
+    ),
     path(
         "articles/<str:slug>/",
         views.ArticleDetailView.as_view(),
@@ -40,6 +55,16 @@ urlpatterns = [
         "people/<str:slug>/",
         views.PersonDetailView.as_view(),
         name="person-detail",
+    ),
+    path(
+        "people/<str:slug>/feed/rss/",
+        feeds.PersonArticlesFeed(),
+        name="person-feed-rss",
+    ),
+    path(
+        "people/<str:slug>/feed/atom/",
+        feeds.PersonArticlesAtomFeed(),
+        name="person-feed-atom",
     ),
     path(
         "directives/",

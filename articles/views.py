@@ -5,22 +5,39 @@ paginate. Conditional GET is ``ConditionalGetMiddleware``'s ``ETag`` of the
 rendered page (see ``urls.py``).
 """
 
+import datetime
 import json
 from urllib.parse import urlencode
 
+import segno
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
-from django.shortcuts import render
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+    When,
+    prefetch_related_objects,
+)
+from django.db.models.functions import TruncMonth
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, TemplateView
 
-from . import visibility
+from . import charts, visibility
 from .forms import SEARCH_MAX_LENGTH, DirectiveFilterForm, SearchForm
 from .models import (
+    PARAGRAPH_SEPARATOR,
     Article,
     Credit,
     Directive,
@@ -30,6 +47,7 @@ from .models import (
     Person,
     PersonMention,
     Position,
+    Section,
     search_terms,
 )
 from .pagination import SeekPaginator
@@ -40,7 +58,7 @@ DESCRIPTION_LENGTH = 120
 # (complete sets) and link to the full, paginated lists. The caps keep those pages
 # within about twice an article page's work (issue 11).
 RECENT_ARTICLES = 10
-RECENT_DIRECTIVE_ARTICLES = 3
+RELATED_ARTICLES = 5
 
 # JSON inside <script> must not be able to close the element (as json_script does).
 JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -59,17 +77,6 @@ def recent(articles):
         articles.defer("body").order_by("-published_at", "-pk")[: RECENT_ARTICLES + 1]
     )
     return rows[:RECENT_ARTICLES], len(rows) > RECENT_ARTICLES
-
-
-def in_recent_articles(directives):
-    """``directives`` of the newest articles that carry any, whole sets only."""
-    newest = (
-        Article.objects.published()
-        .filter(Exists(directives.filter(directive_set__article=OuterRef("pk"))))
-        .order_by("-published_at", "-pk")
-        .values("pk")[:RECENT_DIRECTIVE_ARTICLES]
-    )
-    return directives.filter(directive_set__article__in=newest)
 
 
 def directive_order(queryset):
@@ -93,7 +100,9 @@ class ArticleListView(ListView):
 
     def get_queryset(self):
         # Cards show the lede, never the body.
-        return Article.objects.published().with_related().defer("body")
+        return (
+            Article.objects.published().with_related().with_lead_photo().defer("body")
+        )
 
 
 class ArticleDetailView(DetailView):
@@ -132,22 +141,38 @@ class ArticleDetailView(DetailView):
             Prefetch("directive_sets__items", queryset=Directive.objects.all()),
         )
         credits = article.credits.all()
+        directive_sets = list(article.directive_sets.all())
+        photos = list(article.photos.all())
+        with_image = [photo for photo in photos if photo.image]
+        lead = with_image[0] if with_image else None
         context.update(
             breadcrumbs=article.section.ancestry() if article.section else [],
             people=_mentioned(article.person_mentions.all(), "person"),
             organizations=_mentioned(
                 article.organization_mentions.all(), "organization"
             ),
-            directive_sets=article.directive_sets.all(),
-            bylines=[c for c in credits if c.role in _BYLINE_ROLES],
-            editors=[c for c in credits if c.role == Credit.Role.EDITOR],
+            directive_sets=directive_sets,
+            key_points=directive_sets,
+            body=_marked_paragraphs(article, directive_sets),
+            show_lede=bool(article.lede)
+            and " ".join(article.lede.split()) not in " ".join(article.body.split()),
+            lead_photo=lead,
+            gallery=with_image[1:],
+            captions_only=[photo for photo in photos if not photo.image],
+            image_url=self.request.build_absolute_uri(lead.large_url) if lead else "",
+            credit_lines=_credit_lines(credits),
             sources=[c for c in credits if c.role == Credit.Role.SOURCE],
+            related=related_articles(article),
+            share_url=self.request.build_absolute_uri(article.get_absolute_url()),
+            share_qr=qr_svg(
+                self.request.build_absolute_uri(article.get_absolute_url())
+            ),
             description=describe(article),
-            json_ld=self.json_ld(article, credits),
+            json_ld=self.json_ld(article, credits, lead),
         )
         return context
 
-    def json_ld(self, article, credits):
+    def json_ld(self, article, credits, lead=None):
         """schema.org ``NewsArticle`` for search engines, as safe script text."""
         request = self.request
         url = request.build_absolute_uri(article.get_absolute_url())
@@ -161,8 +186,10 @@ class ArticleDetailView(DetailView):
             "mainEntityOfPage": {"@type": "WebPage", "@id": url},
             "dateModified": article.updated_at.isoformat(),
         }
-        if article.published_at:
+        if article.published_at and article.published_time_known:
             data["datePublished"] = article.published_at.isoformat()
+        elif article.published_at:
+            data["datePublished"] = timezone.localdate(article.published_at).isoformat()
         if article.publisher:
             data["publisher"] = {
                 "@type": "Organization",
@@ -183,6 +210,10 @@ class ArticleDetailView(DetailView):
         ]
         if authors:
             data["author"] = authors
+        if lead is not None:
+            data["image"] = [
+                request.build_absolute_uri(url) for _width, url in lead.rendition_urls()
+            ] or [request.build_absolute_uri(lead.image.url)]
         if article.section:
             data["articleSection"] = article.section.name
         keywords = [tag.name for tag in article.tags.all()]
@@ -222,7 +253,102 @@ class ArticlePreviewView(ArticleDetailView):
         return response
 
 
-_BYLINE_ROLES = {Credit.Role.WRITER, Credit.Role.PHOTOGRAPHER}
+# The byline's roles in print order: 文, 摄, 编辑 (来源 goes at the foot).
+_BYLINE_ROLES = [Credit.Role.WRITER, Credit.Role.PHOTOGRAPHER, Credit.Role.EDITOR]
+_ROLE_LABELS = {
+    Credit.Role.WRITER: "文",
+    Credit.Role.PHOTOGRAPHER: "摄",
+    Credit.Role.EDITOR: "编辑",
+    Credit.Role.SOURCE: "来源",
+}
+
+
+def _credit_lines(credits):
+    """The byline as (role label, credits) in print order: 文：办公室 · 摄：…"""
+    lines = []
+    for role in _BYLINE_ROLES:
+        names = [credit for credit in credits if credit.role == role]
+        if names:
+            lines.append({"label": _ROLE_LABELS[role], "credits": names})
+    return lines
+
+
+def _marked_paragraphs(article, directive_sets):
+    """The body's paragraphs as runs of text, each directive item's words marked.
+
+    Each paragraph is a list of ``(text, item_or_None)``. An item is marked by
+    its stored span (``body[span_start:span_end] == text``); the mark carries the
+    item's anchor so the 要点 box can link to it. Items without a span, or
+    whose span no longer matches the text, stay unmarked and are shown in full
+    in the 要点 box instead (``item.in_body`` tells which).
+    """
+    body = article.body
+    spans = []
+    for directive_set in directive_sets:
+        for item in directive_set.items.all():
+            item.in_body = (
+                item.span_start is not None
+                and item.span_end is not None
+                and body[item.span_start : item.span_end] == item.text
+            )
+            if item.in_body:
+                spans.append((item.span_start, item.span_end, item))
+    spans.sort(key=lambda span: span[0])
+    result, offset = [], 0
+    for raw in body.split(PARAGRAPH_SEPARATOR):
+        start, end = offset, offset + len(raw)
+        offset = end + len(PARAGRAPH_SEPARATOR)
+        if not raw.strip():
+            continue
+        runs, position = [], start
+        for span_start, span_end, item in spans:
+            span_start, span_end = max(span_start, position), min(span_end, end)
+            if span_end <= span_start or span_start < position:
+                continue  # outside this paragraph, or overlapping an earlier mark
+            if span_start > position:
+                runs.append((body[position:span_start], None))
+            runs.append((body[span_start:span_end], item))
+            position = span_end
+        if position < end:
+            runs.append((body[position:end], None))
+        result.append(runs)
+    return result
+
+
+def related_articles(article, limit=RELATED_ARTICLES):
+    """Published articles sharing the most people and organizations (2 queries)."""
+    people = PersonMention.objects.filter(article=article).values("person")
+    organizations = OrganizationMention.objects.filter(article=article).values(
+        "organization"
+    )
+    return list(
+        Article.objects.published()
+        .exclude(pk=article.pk)
+        .annotate(
+            shared=Count(
+                "person_mentions__person",
+                filter=Q(person_mentions__person__in=people),
+                distinct=True,
+            )
+            + Count(
+                "organization_mentions__organization",
+                filter=Q(organization_mentions__organization__in=organizations),
+                distinct=True,
+            )
+        )
+        .filter(shared__gt=0)
+        .select_related("section__parent")
+        .with_lead_photo()
+        .order_by("-shared", "-published_at", "-pk")[:limit]
+    )
+
+
+def qr_svg(url):
+    """A QR code of ``url`` as inline SVG (made here, no external service)."""
+    code = segno.make(url, error="m", micro=False)
+    return mark_safe(  # segno escapes nothing user-given: the URL is encoded as modules
+        code.svg_inline(scale=3, border=2, dark="#1f2328", light="#ffffff", title="")
+    )
 
 
 def _mentioned(mentions, attribute):
@@ -247,24 +373,22 @@ class OrganizationDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         organization = self.object
         context.update(
+            breadcrumbs=organization_ancestry(organization),
             aliases=organization.aliases.all(),
             children=visibility.visible_organizations().filter(parent=organization),
-            positions=organization.positions.public()
-            .select_related("person")
-            .order_by("order", "person__name", "pk"),
-            directives=directive_order(
-                in_recent_articles(
-                    Directive.objects.published().addressed_to(organization)
-                ).with_related()
-            ),
+            leaders=leaders(organization),
             all_directives_url=_directive_index(addressee=organization.slug),
             search_url=_search(organization.name),
             description=organization.description
             or _("%(name)s: people, directives and articles.")
             % {"name": organization.name},
         )
+        context["directive_sets"], context["more_sets"] = recent_sets(
+            DirectiveSet.objects.filter(addressees=organization)
+        )
         context["articles"], context["more_articles"] = recent(
             Article.objects.published()
+            .with_lead_photo()
             .filter(
                 Q(publisher=organization)
                 | Exists(
@@ -290,26 +414,74 @@ class PersonDetailView(DetailView):
         person = self.object
         context.update(
             aliases=person.aliases.all(),
-            positions=Position.objects.public()
-            .filter(person=person)
-            .select_related("organization"),
-            directives=directive_order(
-                in_recent_articles(
-                    Directive.objects.published().by_issuer(person)
-                ).with_related()
-            ),
+            positions=timeline(person),
             all_directives_url=_directive_index(issuer=person.slug),
             search_url=_search(person.name),
             description=person.description
             or _("%(name)s: positions, directives issued and articles.")
             % {"name": person.name},
         )
+        context["directive_sets"], context["more_sets"] = recent_sets(
+            DirectiveSet.objects.filter(issuer=person)
+        )
         context["articles"], context["more_articles"] = recent(
             Article.objects.published()
+            .with_lead_photo()
             .mentioning_person(person)
             .select_related("section__parent")
         )
         return context
+
+
+def organization_ancestry(organization):
+    """The organization's parents, top first (one query per level, at most 4)."""
+    chain, parent, seen = [], organization.parent, {organization.pk}
+    while parent is not None and parent.pk not in seen and len(chain) < 4:
+        seen.add(parent.pk)
+        chain.append(parent)
+        parent = parent.parent
+    return list(reversed(chain))
+
+
+def leaders(organization):
+    """The organization's people, each once, in rank order, with all their titles.
+
+    Rank order is the order titles were entered for the body (the source's
+    protocol order): a person ranks by their first title there. One query.
+    """
+    people = {}
+    for position in (
+        organization.positions.public()
+        .filter(person__in=Person.objects.public())
+        .select_related("person")
+        .order_by("pk")
+    ):
+        entry = people.setdefault(
+            position.person_id,
+            {"person": position.person, "titles": [], "ended": True},
+        )
+        entry["titles"].append(position.title)
+        if position.end_date is None:
+            entry["ended"] = False
+    return sorted(people.values(), key=lambda entry: entry["ended"])
+
+
+def timeline(person):
+    """The person's public positions over time: dated ones by start, then undated."""
+    positions = list(
+        Position.objects.public()
+        .filter(person=person)
+        .select_related("organization", "reported_in")
+    )
+    return sorted(
+        positions,
+        key=lambda p: (
+            p.start_date is None,
+            p.start_date or p.end_date or datetime.date.min,
+            p.order,
+            p.pk,
+        ),
+    )
 
 
 def _directive_index(**filters):
@@ -416,6 +588,343 @@ class SearchView(ListView):
             max_length=SEARCH_MAX_LENGTH,
             variants=[v for term in self.terms for v in term.variants],
             entities=list(entities.values()),
+        )
+        return context
+
+
+def _sets(queryset):
+    """Published sets with what their lines show, newest first (three queries)."""
+    return (
+        queryset.published()
+        .select_related("article", "issuer", "position__organization")
+        .prefetch_related("addressees")
+        .annotate(item_total=Count("items", distinct=True))
+        .order_by("-article__published_at", "article_id", "number")
+    )
+
+
+RECENT_SETS = 30
+
+
+def recent_sets(queryset):
+    """The newest ``RECENT_SETS`` sets, and whether there are more (one query)."""
+    rows = list(_sets(queryset)[: RECENT_SETS + 1])
+    return rows[:RECENT_SETS], len(rows) > RECENT_SETS
+
+
+class DirectiveSetListView(ListView):
+    """Every published directive set, newest first: 刘晖 · 四点要求 · 2025年1月24日."""
+
+    paginate_by = 30
+    context_object_name = "directive_sets"
+    template_name = "articles/directiveset_list.html"
+
+    def get_queryset(self):
+        return _sets(DirectiveSet.objects.all())
+
+
+class DirectiveSetDetailView(DetailView):
+    """One set's own page: its items in full, who issued them, to whom, where."""
+
+    context_object_name = "directive_set"
+    template_name = "articles/directiveset_detail.html"
+
+    def get_queryset(self):
+        return (
+            DirectiveSet.objects.published()
+            .select_related(
+                "article__section__parent", "issuer", "position__organization"
+            )
+            .prefetch_related("addressees", "items")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        directive_set = self.object
+        url = self.request.build_absolute_uri(directive_set.get_absolute_url())
+        context.update(
+            items=directive_set.items.all(),
+            share_url=url,
+            share_qr=qr_svg(url),
+            description=Truncator(
+                " ".join(
+                    item.summary or item.text for item in directive_set.items.all()
+                )
+            ).chars(DESCRIPTION_LENGTH),
+        )
+        return context
+
+
+OVERVIEW_MONTHS = 24
+OVERVIEW_TOP = 10
+
+
+def _month_label(month):
+    return f"{month.year}年{month.month}月"
+
+
+def _month_counts(queryset, field):
+    """{first day of month: count} over ``field``'s month (Beijing time), one query."""
+    return {
+        (row["month"].date() if hasattr(row["month"], "date") else row["month"]): row[
+            "n"
+        ]
+        for row in queryset.annotate(month=TruncMonth(field))
+        .values("month")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by()
+        if row["month"] is not None
+    }
+
+
+def _month_axis(*counts):
+    """Every month from the first with data to the last, at most OVERVIEW_MONTHS."""
+    months = sorted({month for count in counts for month in count})
+    if not months:
+        return []
+    axis, month = [], months[-1]
+    while month >= months[0] and len(axis) < OVERVIEW_MONTHS:
+        axis.append(month)
+        month = (month - datetime.timedelta(days=1)).replace(day=1)
+    return list(reversed(axis))
+
+
+class OverviewView(TemplateView):
+    """Charts of the directive sets: per month, top issuers and addressees, and one
+    person's or organization's activity. Aggregates only: a fixed number of
+    queries whatever the size of the tables."""
+
+    template_name = "articles/overview.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        sets = DirectiveSet.objects.published()
+        items = Directive.objects.published()
+        set_counts = _month_counts(sets, "article__published_at")
+        item_counts = _month_counts(items, "directive_set__article__published_at")
+        axis = _month_axis(set_counts, item_counts)
+        issuers = list(
+            Person.objects.annotate(
+                n=Count("directive_sets", filter=Q(directive_sets__in=sets))
+            )
+            .filter(n__gt=0)
+            .order_by("-n", "name")[:OVERVIEW_TOP]
+        )
+        addressees = list(
+            Organization.objects.annotate(
+                n=Count(
+                    "directive_sets_received",
+                    filter=Q(directive_sets_received__in=sets),
+                )
+            )
+            .filter(n__gt=0)
+            .order_by("-n", "name")[:OVERVIEW_TOP]
+        )
+        subject = self._subject(issuers)
+        if isinstance(subject, Person):
+            subject_sets = sets.filter(issuer=subject)
+        elif subject is not None:
+            subject_sets = sets.filter(addressees=subject)
+        else:
+            subject_sets = sets.none()
+        subject_counts = _month_counts(subject_sets, "article__published_at")
+        subject_axis = axis  # the site's months, so the two charts line up
+        context.update(
+            months_chart=charts.monthly_bars(
+                _("Directive sets and items per month"),
+                [_month_label(m) for m in axis],
+                [
+                    (_("sets"), "chart__bar--a", [set_counts.get(m, 0) for m in axis]),
+                    (
+                        _("items"),
+                        "chart__bar--b",
+                        [item_counts.get(m, 0) for m in axis],
+                    ),
+                ],
+            )
+            if axis
+            else None,
+            issuers_chart=charts.ranking_bars(
+                _("Most frequent issuers"),
+                [(p.name, p.n, p.get_absolute_url()) for p in issuers],
+            )
+            if issuers
+            else None,
+            addressees_chart=charts.ranking_bars(
+                _("Most frequent addressees"),
+                [(o.name, o.n, o.get_absolute_url()) for o in addressees],
+                css="chart__bar--b",
+            )
+            if addressees
+            else None,
+            subject=subject,
+            subject_chart=charts.monthly_bars(
+                _("Directive sets of %(name)s per month") % {"name": subject.name},
+                [_month_label(m) for m in subject_axis],
+                [
+                    (
+                        _("sets"),
+                        "chart__bar--a",
+                        [subject_counts.get(m, 0) for m in subject_axis],
+                    )
+                ],
+            )
+            if subject is not None and subject_axis
+            else None,
+            issuers=issuers,
+            addressees=addressees,
+            total_sets=sum(set_counts.values()),
+            total_items=sum(item_counts.values()),
+        )
+        return context
+
+    def _subject(self, issuers):
+        """The person (?person=slug) or organization (?organization=slug) to
+        chart, else the most frequent issuer."""
+        person = self.request.GET.get("person")
+        organization = self.request.GET.get("organization")
+        if person:
+            return get_object_or_404(Person.objects.public(), slug=person)
+        if organization:
+            return get_object_or_404(Organization, slug=organization)
+        return issuers[0] if issuers else None
+
+
+class PersonListView(ListView):
+    """People by organization, each body's people in rank order.
+
+    Paginates over organizations that have public positions: three queries
+    per page (count, organizations, their positions), whatever the sizes.
+    """
+
+    paginate_by = 30
+    context_object_name = "organizations"
+    template_name = "articles/person_list.html"
+
+    def get_queryset(self):
+        public_positions = Position.objects.public().filter(
+            person__in=Person.objects.public()
+        )
+        return (
+            Organization.objects.filter(
+                Exists(public_positions.filter(organization=OuterRef("pk")))
+            )
+            .order_by("kind", "name")
+            .prefetch_related(
+                Prefetch(
+                    "positions",
+                    queryset=public_positions.select_related("person").order_by("pk"),
+                    to_attr="public_positions",
+                )
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for organization in context["organizations"]:
+            people = {}
+            for position in organization.public_positions:
+                people.setdefault(
+                    position.person_id, {"person": position.person, "titles": []}
+                )["titles"].append(position.title)
+            organization.people = list(people.values())
+        return context
+
+
+class OrganizationListView(ListView):
+    """Organizations by kind, each top-level body with its units as a tree.
+
+    Paginates over top-level bodies; their units are prefetched three levels
+    deep, so the page runs a fixed number of queries.
+    """
+
+    paginate_by = 40
+    context_object_name = "organizations"
+    template_name = "articles/organization_list.html"
+
+    def get_queryset(self):
+        kind_order = Case(
+            *[
+                When(kind=kind, then=Value(rank))
+                for rank, kind in enumerate(Organization.Kind.values)
+            ],
+            default=Value(len(Organization.Kind.values)),
+        )
+        return (
+            Organization.objects.filter(parent__isnull=True)
+            .order_by(kind_order, "name")
+            .prefetch_related("children__children__children")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        kinds = dict(Organization.Kind.choices)
+        groups = {}
+
+        def attach(node, depth):
+            # Only the prefetched levels: deeper units are on the unit's own page.
+            node.units = list(node.children.all()) if depth < 3 else []
+            for unit in node.units:
+                attach(unit, depth + 1)
+
+        for organization in context["organizations"]:
+            attach(organization, 0)
+            groups.setdefault(organization.kind, []).append(organization)
+        context["kinds"] = [
+            {"label": kinds.get(kind, kind), "organizations": items}
+            for kind, items in groups.items()
+        ]
+        return context
+
+
+class SectionListView(ListView):
+    """Every section with its number of published articles (one query)."""
+
+    context_object_name = "sections"
+    template_name = "articles/section_list.html"
+
+    def get_queryset(self):
+        return (
+            Section.objects.select_related("parent__parent")
+            .annotate(
+                article_total=Count(
+                    "articles",
+                    filter=Q(articles__in=Article.objects.published()),
+                    distinct=True,
+                )
+            )
+            .order_by("parent__name", "name")
+        )
+
+
+class SectionDetailView(ListView):
+    """The published articles of a section and its subsections."""
+
+    paginate_by = 10
+    context_object_name = "articles"
+    template_name = "articles/section_detail.html"
+
+    def get_queryset(self):
+        self.section = get_object_or_404(
+            Section.objects.select_related("parent__parent"), slug=self.kwargs["slug"]
+        )
+        return (
+            Article.objects.published()
+            .filter(
+                Q(section=self.section)
+                | Q(section__parent=self.section)
+                | Q(section__parent__parent=self.section)
+            )
+            .with_related()
+            .with_lead_photo()
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            section=self.section,
+            breadcrumbs=self.section.ancestry()[:-1],
+            children=self.section.children.all(),
         )
         return context
 

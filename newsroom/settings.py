@@ -46,7 +46,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG e
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "newsroom.apps.NewsroomAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -295,6 +295,8 @@ PERMISSIONS_POLICY = (
 # REST API (articles/api/): JSON by default, the browsable API for humans; reads are
 # open, writes need a token or a session plus the model permission.
 REST_FRAMEWORK = {
+    "VIEW_NAME_FUNCTION": "articles.api.schema.view_name",
+    "VIEW_DESCRIPTION_FUNCTION": "articles.api.schema.view_description",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -327,6 +329,7 @@ REST_FRAMEWORK = {
 }
 
 SPECTACULAR_SETTINGS = {
+    # Title, description and tags are set (translated) by describe_in_chinese.
     "TITLE": "Newsroom API",
     "DESCRIPTION": (
         "Articles, the organizations and people they name, people's positions and "
@@ -353,6 +356,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "articles.api.schema.add_error_responses",
+        "articles.api.schema.describe_in_chinese",
     ],
 }
 

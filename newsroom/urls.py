@@ -22,7 +22,6 @@ urlpatterns = [
     ),
     path("", include("articles.urls")),
 ]
-
 # Chinese pages for readers, the API's JSON error shape under /api/, and 503 (not
 # 500) while the database is unreachable.
 handler400 = "newsroom.errors.bad_request"

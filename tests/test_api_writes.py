@@ -214,7 +214,7 @@ def test_deleting_something_still_referred_to_is_409(writer, newsroom):
     response = writer.delete("/api/v1/organizations/bjast/")
     assert response.status_code == 409
     assert response.json() == {
-        "detail": "该对象仍被其他数据引用,无法删除。",
+        "detail": "该对象仍被其他数据引用，无法删除。",
         "code": "conflict",
     }
     assert Organization.objects.filter(slug="bjast").exists()

@@ -32,7 +32,7 @@ def parse(client, url):
 def test_latest_feed_lists_published_articles(client, site, name, version):
     response, feed = parse(client, reverse(name))
     assert feed.version == version
-    assert feed.feed.title == "新闻编辑部:最新文章"
+    assert feed.feed.title == "新闻编辑部：最新文章"
     titles = [entry.title for entry in feed.entries]
     assert titles == [site.later.title, site.conference.title]
     conference = feed.entries[1]

@@ -128,7 +128,10 @@ def test_article_page_shows_everything(client, site):
     assert (
         '<time datetime="2025-01-27T16:57:00+08:00">2025年1月27日 16:57</time>' in page
     )
-    assert "<li>新闻</li><li>院内新闻</li>" in page  # breadcrumb
+    assert (
+        f'<li><a href="{site.news.get_absolute_url()}">新闻</a></li>'
+        f'<li><a href="{site.inside.get_absolute_url()}">院内新闻</a></li>'
+    ) in page  # breadcrumb
     for paragraph in site.conference.paragraphs:
         assert (
             f"<p>{paragraph}</p>" in page.replace("&quot;", '"').replace("&ldquo;", "“")
@@ -155,7 +158,10 @@ def test_article_directives_grouped_by_set_in_order(client, site):
     positions = [page.index(d.text) for d in site.requirements]
     assert positions == sorted(positions)
     for directive in site.requirements:
-        assert f'id="directive-{directive.pk}" value="{directive.ordinal}"' in page
+        assert (
+            f'<li value="{directive.ordinal}"><span id="directive-{directive.pk}">'
+            in page
+        )
     assert "十四个方面的工作" in page
     assert page.index("四点要求") < page.index("十四个方面的工作")
     assert "草稿里的秘密要求" not in page
@@ -244,15 +250,15 @@ def test_organization_page(client, site):
         f'href="{site.liu.get_absolute_url()}">刘晖</a> <span class="muted">党组书记'
         in page
     )
-    for directive in site.requirements:
-        assert f"{directive.ordinal}:" in page
-        assert directive.summary in page
-    assert site.work.summary not in page  # addressed to the unit, not to bjast
+    # The directives addressed to it, by set: 刘晖 · 四点要求 (4 items), once.
+    assert page.count("四点要求") == 1
+    assert "4项" in page
+    assert site.work.set_heading not in page  # addressed to the unit, not to bjast
     assert site.conference.title in page
     assert site.draft.title not in page and "秘密" not in page
     unit_page = text(client.get(site.unit.get_absolute_url()))
     assert f'href="{site.bjast.get_absolute_url()}"' in unit_page  # parent
-    assert site.work.summary in unit_page
+    assert site.work.set_heading in unit_page
     assert client.get("/organizations/nope/").status_code == 404
 
 
@@ -265,9 +271,9 @@ def test_person_page(client, site):
     page = text(response)
     assert "<h1>刘晖</h1>" in page
     assert "北京市科学技术研究院</a> 党组书记" in page  # position
-    assert "四点要求" in page
-    positions = [page.index(d.text) for d in site.requirements]
-    assert positions == sorted(positions)
+    assert "四点要求" in page and "4项" in page  # the set, with its item count
+    directive_set = site.requirements[0].directive_set
+    assert f'href="{directive_set.get_absolute_url()}"' in page
     assert site.conference.title in page
     assert "秘密" not in page  # directives of drafts and scheduled
     assert site.draft.title not in page and site.scheduled.title not in page
@@ -323,7 +329,7 @@ def test_directive_index_bad_filters_give_chinese_notice(client, site, query):
     response = client.get(reverse("articles:directive-list") + query)
     assert response.status_code == 400
     page = text(response)
-    assert "部分筛选条件无法识别,已忽略" in page
+    assert "部分筛选条件无法识别，已忽略" in page
     assert "<script>" not in page.split("<body>")[1]
     assert response.context["paginator"].count == 5  # the bad filter is ignored
 
@@ -454,7 +460,7 @@ def test_person_and_organization_pages_show_the_newest_and_link_to_the_rest(
     client, site, monkeypatch
 ):
     monkeypatch.setattr(views, "RECENT_ARTICLES", 2)
-    monkeypatch.setattr(views, "RECENT_DIRECTIVE_ARTICLES", 1)
+    monkeypatch.setattr(views, "RECENT_SETS", 1)
     newest = None
     for day in (3, 2, 1):  # the loop's last article is the newest
         newest = factories.ArticleFactory(
@@ -475,20 +481,19 @@ def test_person_and_organization_pages_show_the_newest_and_link_to_the_rest(
     person = client.get(site.liu.get_absolute_url())
     assert [a.title for a in person.context["articles"]] == ["刘晖调研1", "刘晖调研2"]
     assert person.context["more_articles"]
-    # The newest article's whole set, nothing older.
-    assert [d.text for d in person.context["directives"]] == [
-        "要做好第1天的第1项工作。",
-        "要做好第1天的第2项工作。",
-    ]
+    # The newest set, nothing older.
+    [newest_set] = person.context["directive_sets"]
+    assert newest_set.article == newest and newest_set.item_total == 2
+    assert person.context["more_sets"]
     page = text(person)
     assert "?issuer=liu-hui" in page and "更多文章" in page
 
     organization = client.get(site.bjast.get_absolute_url())
     assert len(organization.context["articles"]) == 2
-    assert {d.article.pk for d in organization.context["directives"]} == {newest.pk}
+    assert [s.article for s in organization.context["directive_sets"]] == [newest]
     assert "?addressee=bjast" in text(organization)
     full = client.get(reverse("articles:directive-list"), {"issuer": "liu-hui"})
-    assert full.context["paginator"].count > len(person.context["directives"])
+    assert full.context["paginator"].count > newest_set.item_total
 
 
 def test_no_more_link_when_everything_is_shown(client, site):
@@ -558,7 +563,7 @@ def test_conditional_get_sees_changes_to_any_row(client, site):
     [
         lambda site: models.Directive.objects.filter(
             directive_set__article=site.conference
-        ).update(text="已改动的要求文字。"),
+        ).update(text="已改动的要求文字。", summary="已改动的要点"),
         lambda site: models.Person.objects.filter(pk=site.liu.pk).update(name="刘辉"),
     ],
     ids=["directive edited", "person renamed"],
@@ -606,10 +611,10 @@ def _grow(site, n):
 @pytest.mark.parametrize(
     ("url", "queries"),
     [
-        ("home", 3),
-        ("article", 9),
-        ("organization", 7),
-        ("person", 6),
+        ("home", 4),
+        ("article", 11),
+        ("organization", 8),
+        ("person", 7),
         ("directives", 6),
         ("directives-filtered", 8),
         ("search", 4),
@@ -691,5 +696,5 @@ def test_seed_directive_index(client, seed):
 
 def test_seed_person_page_lists_directives(client, seed):
     page = text(client.get("/people/liu-hui/"))
-    assert page.count('<li id="directive-') == 4
-    assert "四点要求" in page
+    assert page.count('<li class="set-line">') == 1
+    assert "四点要求" in page and "4项" in page

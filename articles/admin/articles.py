@@ -9,6 +9,8 @@ from django.db.models import Count
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -23,6 +25,8 @@ from ..models import (
     Photo,
     Section,
 )
+from ..photos import photo_make_renditions
+from .autocomplete import BulkAutocompleteInlineMixin
 from .base import (
     ArticleChoiceLimits,
     ArticleInlinePermissions,
@@ -70,24 +74,33 @@ class DirectiveSetSummaryInline(ArticleInlinePermissions, admin.TabularInline):
 class PhotoInline(ArticleInlinePermissions, VerbatimInlineMixin, admin.TabularInline):
     model = Photo
     extra = 0
-    fields = ["order", "caption", "image"]
+    fields = ["order", "image", "caption", "credit"]
 
 
-class CreditInline(ArticleInlinePermissions, VerbatimInlineMixin, admin.TabularInline):
+class CreditInline(
+    BulkAutocompleteInlineMixin,
+    ArticleInlinePermissions,
+    VerbatimInlineMixin,
+    admin.TabularInline,
+):
     model = Credit
     extra = 0
     fields = ["order", "role", "name", "organization"]
     autocomplete_fields = ["organization"]
 
 
-class PersonMentionInline(ArticleInlinePermissions, admin.TabularInline):
+class PersonMentionInline(
+    BulkAutocompleteInlineMixin, ArticleInlinePermissions, admin.TabularInline
+):
     model = PersonMention
     extra = 0
     fields = ["order", "person", "role"]
     autocomplete_fields = ["person"]
 
 
-class OrganizationMentionInline(ArticleInlinePermissions, admin.TabularInline):
+class OrganizationMentionInline(
+    BulkAutocompleteInlineMixin, ArticleInlinePermissions, admin.TabularInline
+):
     model = OrganizationMention
     extra = 0
     fields = ["order", "organization", "role"]
@@ -165,7 +178,7 @@ class ArticleAdmin(VersionedAdmin):
         "state",
         "section",
         "publisher",
-        "published_at",
+        "published",
         "directive_count",
         "preview_link",
     ]
@@ -191,10 +204,19 @@ class ArticleAdmin(VersionedAdmin):
     autocomplete_fields = ["section", "publisher", "event_place", "tags"]
     readonly_fields = ["status", "published_at", "created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "lede", "body", "version"]}),
+        (None, {"fields": ["title", "subtitle", "slug", "lede", "body", "version"]}),
         (
             _("Publishing"),
-            {"fields": ["status", "published_at", "section", "publisher", "tags"]},
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "published_time_known",
+                    "section",
+                    "publisher",
+                    "tags",
+                ]
+            },
         ),
         (
             _("Source and event"),
@@ -328,19 +350,48 @@ class ArticleAdmin(VersionedAdmin):
 
     @admin.action(description=_("Publish selected articles"), permissions=["publish"])
     def publish(self, request, queryset):
+        published, scheduled = [], []
         for article in queryset:
-            services.article_publish(article=article, user=request.user)
-        count = queryset.count()
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d article is published or scheduled.",
-                "%(count)d articles are published or scheduled.",
-                count,
+            article = services.article_publish(article=article, user=request.user)
+            (scheduled if article.is_scheduled else published).append(article)
+        if published:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d article published.",
+                    "%(count)d articles published.",
+                    len(published),
+                )
+                % {"count": len(published)},
+                messages.SUCCESS,
             )
-            % {"count": count},
-            messages.SUCCESS,
-        )
+        for article in scheduled:
+            self.message_user(
+                request,
+                _("“%(title)s” is scheduled for %(time)s.")
+                % {
+                    "title": article.title,
+                    "time": date_format(
+                        timezone.localtime(article.published_at), "DATETIME_FORMAT"
+                    ),
+                },
+                messages.SUCCESS,
+            )
+
+    @admin.display(description=_("published at"), ordering="published_at")
+    def published(self, article):
+        """The date, and the time only when the source gave one."""
+        if article.published_at is None:
+            return "-"
+        local = timezone.localtime(article.published_at)
+        if article.published_time_known:
+            return date_format(local, "DATETIME_FORMAT")
+        return date_format(local, "DATE_FORMAT")
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        for photo in form.instance.photos.all():
+            photo_make_renditions(photo=photo)
 
     @admin.action(
         description=_("Unpublish selected articles (back to draft)"),
@@ -407,3 +458,7 @@ class PhotoAdmin(ArticlePartAdmin):
     list_display = ["caption", "article", "order"]
     list_select_related = ["article"]
     search_fields = ["caption", "article__title"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        photo_make_renditions(photo=obj)

@@ -1,5 +1,9 @@
 """OpenAPI post-processing: document the error responses every operation can give."""
 
+import re
+
+from django.utils.html import escape
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.renderers import JSONRenderer
@@ -109,3 +113,180 @@ class SchemaView(SpectacularAPIView):
             response.accepted_renderer = JSONRenderer()
             response.accepted_media_type = JSONRenderer.media_type
         return response
+
+
+# Path segment under /api/v1/ -> (tag, its description, the resource's name).
+RESOURCES = {
+    "articles": (
+        pgettext_lazy("API tag", "Articles"),
+        _(
+            "Published articles, verbatim, with their people, organizations, "
+            "credits, photos and directives. Example: /api/v1/articles/?q=北科院"
+        ),
+        _("article"),
+    ),
+    "directives": (
+        pgettext_lazy("API tag", "Directives"),
+        _(
+            "Directives leaders issue in articles, by set and ordinal. Example: "
+            "/api/v1/directives/?issuer=liu-hui&set_heading=四点要求"
+        ),
+        _("directive"),
+    ),
+    "directive-sets": (
+        pgettext_lazy("API tag", "Directive sets"),
+        _(
+            "Sets of directives as the text gives them: issuer, position, heading, "
+            "kind and addressees once, the items beneath. "
+            "Example: /api/v1/directive-sets/?issuer=liu-hui"
+        ),
+        _("directive set"),
+    ),
+    "people": (
+        pgettext_lazy("API tag", "People"),
+        _(
+            "People named in published articles, with their positions. "
+            "Example: /api/v1/people/liu-hui/?expand=positions"
+        ),
+        _("person"),
+    ),
+    "organizations": (
+        pgettext_lazy("API tag", "Organizations"),
+        _(
+            "Organizations with their short forms and parent bodies. "
+            "Example: /api/v1/organizations/?alias=北科院"
+        ),
+        _("organization"),
+    ),
+    "positions": (
+        pgettext_lazy("API tag", "Positions"),
+        _(
+            "The titles people hold at organizations. "
+            "Example: /api/v1/positions/?organization=bjast&current=true"
+        ),
+        _("position"),
+    ),
+}
+
+SUMMARIES = {
+    ("get", False): _("List %(things)s"),
+    ("get", True): _("Read one %(thing)s"),
+    ("post", False): _("Create a %(thing)s"),
+    ("put", True): _("Replace a %(thing)s"),
+    ("patch", True): _("Change part of a %(thing)s"),
+    ("delete", True): _("Delete a %(thing)s"),
+}
+
+PATH = re.compile(r"^/api/v1/(?P<resource>[^/]+)/(?P<detail>\{[^}]+\}/)?$")
+
+
+def _fix_types(node):
+    """Give enum items their type, so docs show array<string>, not array<undefined>."""
+    if isinstance(node, dict):
+        items = node.get("items")
+        if (
+            node.get("type") == "array"
+            and isinstance(items, dict)
+            and "enum" in items
+            and "type" not in items
+        ):
+            items["type"] = "string"
+        for value in node.values():
+            _fix_types(value)
+    elif isinstance(node, list):
+        for value in node:
+            _fix_types(value)
+
+
+def describe_in_chinese(result, generator, request, public):
+    """The title, description, tags and operation summaries, translated."""
+    result["info"]["title"] = gettext("Newsroom API")
+    error = result.get("components", {}).get("schemas", {}).get("Error")
+    if error:
+        error["description"] = gettext(
+            "An error: a message, a code, and field-level messages for 400s."
+        )
+        error["properties"]["errors"]["description"] = gettext(
+            "Messages per field or query parameter."
+        )
+        error["properties"]["errors"]["additionalProperties"] = {
+            "type": "array",
+            "items": {"type": "string"},
+        }
+    result["info"]["description"] = gettext(
+        "Articles, the organizations and people they name, people's positions and "
+        "the directives leaders issue. Reads are public (published material only); "
+        "writes need a token (`Authorization: Token <key>`) or a session and the "
+        "matching model permission."
+    )
+    used = []
+    for path, operations in result.get("paths", {}).items():
+        match = PATH.match(path)
+        if not match or match["resource"] not in RESOURCES:
+            continue
+        tag, _description, thing = RESOURCES[match["resource"]]
+        if match["resource"] not in used:
+            used.append(match["resource"])
+        for method, operation in operations.items():
+            operation["tags"] = [str(tag)]
+            not_modified = operation.get("responses", {}).get("304")
+            if not_modified:
+                not_modified["description"] = gettext(
+                    "Not modified (If-None-Match matched)."
+                )
+            summary = SUMMARIES.get((method, bool(match["detail"])))
+            if summary:
+                operation["summary"] = str(summary) % {
+                    "thing": thing,
+                    "things": thing,
+                }
+    result["tags"] = [
+        {"name": str(RESOURCES[key][0]), "description": str(RESOURCES[key][1])}
+        for key in RESOURCES
+        if key in used
+    ]
+    _fix_types(result)
+    return result
+
+
+# The browsable API's page names and descriptions (REST_FRAMEWORK settings).
+BASENAMES = {
+    "article": "articles",
+    "directiveset": "directive-sets",
+    "directive-set": "directive-sets",
+    "directive": "directives",
+    "person": "people",
+    "organization": "organizations",
+    "position": "positions",
+}
+
+
+def view_name(view):
+    """文章列表 / 文章详情 / API 首页 instead of "Article List" and "Api Root"."""
+    resource = BASENAMES.get(getattr(view, "basename", None))
+    if resource:
+        tag = RESOURCES[resource][0]
+        if getattr(view, "detail", False) or getattr(view, "suffix", "") == "Instance":
+            return gettext("%(resource)s: one item") % {"resource": tag}
+        return gettext("%(resource)s: list") % {"resource": tag}
+    if type(view).__name__ == "APIRootView":
+        return gettext("API home")
+    if type(view).__name__ == "NotFoundView":
+        return ""  # not a page of its own; the breadcrumbs skip it
+    return gettext("Newsroom API")
+
+
+def view_description(view, html=False):
+    resource = BASENAMES.get(getattr(view, "basename", None))
+    if resource:
+        text = str(RESOURCES[resource][1])
+    elif type(view).__name__ == "APIRootView":
+        text = gettext(
+            "Everything published, as JSON. Open a resource below; the schema is "
+            "at /api/schema/ and the interactive docs at /api/docs/."
+        )
+    else:
+        text = ""
+    if html:
+        return f"<p>{escape(text)}</p>" if text else ""
+    return text
