@@ -23,6 +23,7 @@ from ..models import (
     Photo,
     Section,
 )
+from . import imports
 from .base import (
     ArticleChoiceLimits,
     ArticleInlinePermissions,
@@ -240,6 +241,11 @@ class ArticleAdmin(VersionedAdmin):
     def get_urls(self):
         return [
             path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="articles_article_import",
+            ),
+            path(
                 "<path:object_id>/publish/",
                 self.admin_site.admin_view(self.publish_view),
                 name="articles_article_publish",
@@ -275,6 +281,9 @@ class ArticleAdmin(VersionedAdmin):
         return HttpResponseRedirect(
             reverse("admin:articles_article_change", args=[article.pk])
         )
+
+    def import_view(self, request):
+        return imports.import_view(self, request)
 
     def publish_view(self, request, object_id):
         form = PublishForm(request.POST)
