@@ -415,7 +415,7 @@ def _confirm(model_admin, request, context, can_publish):
         return TemplateResponse(
             request,
             "admin/articles/article/import_review.html",
-            {**context, "pages": reviews, "data": request.POST},
+            {**context, "pages": reviews},
         )
     results = []
     for extraction in pending:
