@@ -178,3 +178,15 @@ def test_import_needs_the_add_permission(client):
     user = User.objects.create_user("reader", password="x", is_staff=True)
     client.force_login(user)
     assert client.get(URL).status_code == 403
+
+
+def test_a_refused_review_keeps_the_editors_other_edits(signed_in):
+    html = review(signed_in, content=seed_text()).content.decode()
+    fields = review_fields(html)
+    fields["p0-directive-0-text"] = "这句话不在正文里"
+    fields["p0-org-0-remove"] = "on"
+    fields["p0-person-0-name"] = "改过的名字"
+    again = signed_in.post(URL, fields).content.decode()
+    assert 'value="改过的名字"' in again
+    assert "这句话不在正文里</textarea>" in again
+    assert 'name="p0-org-0-remove" checked' in again

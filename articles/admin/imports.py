@@ -104,6 +104,7 @@ class Fact:
     note: str = ""
     children: list = field(default_factory=list)
     prefix: str = ""  # the form fields' prefix: "<prefix>-name", "<prefix>-remove"
+    removed: bool = False  # ticked by the editor (when the review is shown again)
 
     @property
     def status_label(self):
@@ -162,7 +163,7 @@ def highlighted_body(extraction):
     return mark_safe("".join(pieces))  # every piece was escaped above
 
 
-def review_page(number, filename, extraction, *, state=None, errors=()):
+def review_page(number, filename, extraction, *, state=None, errors=(), data=None):
     resolution = resolve(extraction)
     page_prefix = f"p{number}"
     persons = []
@@ -217,6 +218,8 @@ def review_page(number, filename, extraction, *, state=None, errors=()):
                 prefix=f"{page_prefix}-directive-{index}",
             )
         )
+    if data is not None:  # shown again after an error: keep the editor's edits
+        _keep_edits(data, persons, organizations, sets)
     directive_sets = []
     for _set_index, items in sorted(sets.items()):
         first = extraction.directives[items[0].index]
@@ -246,6 +249,15 @@ def review_page(number, filename, extraction, *, state=None, errors=()):
         ],
         errors=list(errors),
     )
+
+
+def _keep_edits(data, persons, organizations, sets):
+    facts = [(fact, "-name") for fact in [*persons, *organizations]]
+    facts += [(title, "") for person in persons for title in person.children]
+    facts += [(item, "-text") for items in sets.values() for item in items]
+    for fact, suffix in facts:
+        fact.name = data.get(f"{fact.prefix}{suffix}", fact.name)
+        fact.removed = bool(data.get(f"{fact.prefix}-remove"))
 
 
 def _ambiguity(match):
@@ -405,12 +417,19 @@ def _confirm(model_admin, request, context, can_publish):
             failed = True
             reviews.append(
                 review_page(
-                    number, filename, extraction, state=state, errors=error.messages
+                    number,
+                    filename,
+                    extraction,
+                    state=state,
+                    errors=error.messages,
+                    data=request.POST,
                 )
             )
             continue
         pending.append(edited)
-        reviews.append(review_page(number, filename, extraction, state=state))
+        reviews.append(
+            review_page(number, filename, extraction, state=state, data=request.POST)
+        )
     if failed:
         return TemplateResponse(
             request,
