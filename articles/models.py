@@ -1255,3 +1255,42 @@ class Directive(models.Model):
     def locate_in(self, body):
         """Set the span from where ``body`` quotes the text (None if it does not)."""
         self.span_start, self.span_end = locate(body, self.text, self.span_start or 0)
+
+
+class ImportRecord(models.Model):
+    """Where an imported article came from, so that importing it again updates
+    its draft instead of duplicating it (see ``articles.importer.save``).
+
+    A source is known by its URL when the page gives one, else by a hash of its
+    title and body. ``article_version`` is the article's version as the import
+    left it: a higher version means an editor has changed it since.
+    """
+
+    article = models.OneToOneField(
+        Article,
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="import_record",
+    )
+    source_url = models.URLField(_("source URL"), max_length=500, blank=True)
+    text_hash = models.CharField(
+        _("text hash"),
+        max_length=64,
+        help_text=_("SHA-256 of the imported title and body."),
+    )
+    article_version = models.PositiveIntegerField(
+        _("article version after import"), default=1
+    )
+    imported_at = models.DateTimeField(_("imported at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("import record")
+        verbose_name_plural = _("import records")
+        ordering = ["-imported_at"]
+        indexes = [
+            models.Index(fields=["source_url"], name="import_record_url_idx"),
+            models.Index(fields=["text_hash"], name="import_record_hash_idx"),
+        ]
+
+    def __str__(self):
+        return self.source_url or self.text_hash[:12]

@@ -431,3 +431,14 @@ def test_government_cms_page_with_meta_tags():
         "会议强调,要坚持稳中求进工作总基调,扎实推进各项工作落地见效。",
         "会议还研究了其他事项。",
     ]
+
+
+def test_a_headline_scraped_twice_is_the_title_not_a_caption():
+    page = read_page(
+        page_text(
+            "某某局召开全体干部大会", "某某局召开全体干部大会", "2024-03-06", *BODY
+        )
+    )
+    assert page.title == "某某局召开全体干部大会"
+    assert page.captions == []
+    assert page.paragraphs == list(BODY)

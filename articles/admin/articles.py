@@ -26,6 +26,7 @@ from ..models import (
     Section,
 )
 from ..photos import photo_make_renditions
+from . import imports
 from .autocomplete import BulkAutocompleteInlineMixin
 from .base import (
     ArticleChoiceLimits,
@@ -262,6 +263,11 @@ class ArticleAdmin(VersionedAdmin):
     def get_urls(self):
         return [
             path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="articles_article_import",
+            ),
+            path(
                 "<path:object_id>/publish/",
                 self.admin_site.admin_view(self.publish_view),
                 name="articles_article_publish",
@@ -297,6 +303,9 @@ class ArticleAdmin(VersionedAdmin):
         return HttpResponseRedirect(
             reverse("admin:articles_article_change", args=[article.pk])
         )
+
+    def import_view(self, request):
+        return imports.import_view(self, request)
 
     def publish_view(self, request, object_id):
         form = PublishForm(request.POST)

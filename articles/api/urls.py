@@ -1,7 +1,7 @@
-from django.urls import re_path
+from django.urls import path, re_path
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import imports, views
 
 app_name = "api"
 
@@ -15,5 +15,6 @@ router.register("positions", views.PositionViewSet, basename="position")
 
 urlpatterns = [
     *router.urls,
+    path("imports/", imports.ImportView.as_view(), name="import"),
     re_path(r"^.*$", views.NotFoundView.as_view(), name="not-found"),
 ]

@@ -18,6 +18,8 @@ import unicodedata
 from dataclasses import dataclass
 from itertools import islice
 
+from django.utils.translation import gettext as _
+
 from .errors import ImportRefused
 from .types import Page
 
@@ -413,14 +415,14 @@ def decode(data):
         if len(data) > MAX_BYTES:
             raise too_large(len(data))
         if not data.strip():
-            raise ImportRefused("页面是空的:没有任何内容。", code="empty")
+            raise _empty()
         if data.startswith(_BINARY_MAGIC):
             raise _binary()
         text = _decode_bytes(data)
     if "\x00" in text or len(_CONTROL.findall(text[:20000])) > 8:
         raise _binary()
     if not text.strip():
-        raise ImportRefused("页面是空的:没有任何内容。", code="empty")
+        raise _empty()
     return text.lstrip("\ufeff")
 
 
@@ -455,14 +457,23 @@ def _decode_bytes(data):
 
 def too_large(size):
     return ImportRefused(
-        f"页面太大:{size / 1024 / 1024:.1f} MB,上限为 {MAX_BYTES // 1024 // 1024} MB。",
+        _("The page is too large: %(size).1f MB; the limit is %(limit)d MB.")
+        % {"size": size / 1024 / 1024, "limit": MAX_BYTES // 1024 // 1024},
         code="too_large",
     )
 
 
+def _empty():
+    return ImportRefused(_("The page is empty: it has no content."), code="empty")
+
+
 def _binary():
     return ImportRefused(
-        "这不是文本页面:内容看起来是二进制文件(如图片、PDF 或压缩包)。", code="binary"
+        _(
+            "This is not a text page: its content looks like a binary file "
+            "(an image, a PDF or an archive)."
+        ),
+        code="binary",
     )
 
 
@@ -663,13 +674,20 @@ def read_page(data, *, filename=""):
     binary, larger than ``MAX_BYTES``, without Chinese text, or without a body.
     """
     text = decode(data)
-    if sum(1 for _ in islice(HAN.finditer(text), MIN_HAN)) < MIN_HAN:
-        raise ImportRefused("页面中没有中文正文:找不到足够的汉字。", code="no_chinese")
+    if sum(1 for _match in islice(HAN.finditer(text), MIN_HAN)) < MIN_HAN:
+        raise ImportRefused(
+            _("The page has no Chinese text: too few Chinese characters were found."),
+            code="no_chinese",
+        )
     html = looks_like_html(text)
     page = _read_html(text) if html else _read_lines(text.splitlines())
     if not page.paragraphs:
         raise ImportRefused(
-            "没有找到正文:页面里只有导航、标题或版权等网站框架。", code="no_body"
+            _(
+                "No body text was found: the page holds only site chrome such as "
+                "navigation, a headline or a copyright notice."
+            ),
+            code="no_body",
         )
     return page
 
@@ -745,13 +763,15 @@ def _read_header(lines, page):
         for i, line in enumerate(lines)
         if line.kind == "text"
         and _is_title_like(line.text)
-        and not _is_repeated(lines, i)
         and not _SUBTITLE.match(line.text)
     ]
     if anchor is not None:
+        # Above the meta line a repeated line is the headline scraped twice
+        # (<title> and <h1>); below it, a repeated short line is a caption.
         before = [i for i in candidates if i < anchor]
         if before:
             title_at = before[-1]
+    candidates = [i for i in candidates if not _is_repeated(lines, i)]
     if title_at is None:
         plain = [
             i
@@ -936,7 +956,12 @@ def _finish(page, inline_credits):
     _add_credits(page, inline_credits)
     if page.paragraphs and not _FINAL.search(page.paragraphs[-1]):
         page.truncated = True
-        page.warnings.append("页面在句中中断:最后一段没有结束,可能被截断。")
+        page.warnings.append(
+            _(
+                "The page stops mid-sentence: its last paragraph is unfinished and "
+                "may have been cut off."
+            )
+        )
 
 
 # --- HTML ------------------------------------------------------------------
@@ -989,7 +1014,9 @@ def _read_html(html):
     try:
         tree = lxml.html.document_fromstring(html)
     except Exception as error:  # lxml raises several types for broken markup
-        raise ImportRefused("无法解析这个 HTML 页面。", code="bad_html") from error
+        raise ImportRefused(
+            _("This HTML page cannot be parsed."), code="bad_html"
+        ) from error
     meta = _meta_tags(tree)
     captions = _figure_captions(tree)
     header = _read_lines(_visible_lines(tree))  # also the body if trafilatura fails

@@ -9,9 +9,11 @@ one name stay two; organizations by full name or alias; positions as person ×
 organization × title.
 """
 
+import re
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 
 from articles.models import Organization, Person, Position
 
@@ -51,6 +53,10 @@ _KINDS = [
 ]
 
 
+# “识政”微信公众号: the quoted part is the outlet's short name.
+_QUOTED_NAME = re.compile(r"^[“\"「](.{2,20}?)[”\"」]\S+$")
+
+
 def organization_kind(name):
     """A guess at ``Organization.Kind`` from the name's telling words."""
     for words, kind in _KINDS:
@@ -66,6 +72,7 @@ class OrganizationMatch:
     organization: Organization | None = None  # the record, when one matched
     candidates: list[Organization] = field(default_factory=list)
     new_aliases: list[str] = field(default_factory=list)  # forms to add as aliases
+    mentioned: bool = True  # named in the text (not only as publisher or source)
 
     @property
     def name(self):
@@ -158,18 +165,39 @@ def _organization_name(match):
 def resolve(extraction: Extraction) -> Resolution:
     """Match ``extraction``'s facts against the database (reads only).
 
-    Runs a constant number of queries for the organizations and one per person
-    name, so it does not slow down as the tables grow.
+    Besides the organizations the entities stage lists, the bodies named by a
+    person's title, the page's publisher and the units credited as its source
+    are resolved too. Every look-up is by an indexed name, a few queries per
+    fact, so resolution does not slow down as the tables grow.
     """
     resolution = Resolution()
     facts = list(extraction.organizations)
-    publisher_name = extraction.page.publisher
-    if publisher_name and not any(
-        publisher_name == f.name or publisher_name in f.aliases for f in facts
-    ):
-        facts.append(OrganizationFact(name=publisher_name))
+    mentioned = [fact.name for fact in facts]
+    page = extraction.page
+    named_in_titles = [
+        title.organization
+        for person in extraction.persons
+        for title in person.titles
+        if title.organization
+    ]
+    credited = [
+        credit["name"]
+        for credit in page.credits
+        if credit["role"] in ("source", "contributor")
+    ]
+    for name in [*named_in_titles, page.publisher, *credited]:
+        if name and not any(name == f.name or name in f.aliases for f in facts):
+            quoted = _QUOTED_NAME.match(name)
+            facts.append(
+                OrganizationFact(name=name, aliases=[quoted.group(1)] if quoted else [])
+            )
+            if name in named_in_titles:
+                mentioned.append(name)
     for fact in facts:
-        resolution.organizations.append(_resolve_organization(fact, resolution))
+        match = _resolve_organization(fact, resolution)
+        match.mentioned = fact.name in mentioned
+        resolution.organizations.append(match)
+    publisher_name = page.publisher
     if publisher_name:
         resolution.publisher = resolution.organization_for(publisher_name)
     for fact in extraction.persons:
@@ -209,9 +237,15 @@ def _resolve_organization(fact, resolution):
     )
     if status == AMBIGUOUS:
         resolution.warnings.append(
-            f"机构“{fact.name}”可能指多个已有机构:"
-            + "、".join(o.name for o in found)
-            + f";暂按“{chosen.name}”处理,请核对。"
+            _(
+                "“%(name)s” may be any of several known organizations: %(found)s; "
+                "taken as “%(chosen)s” for now, please check."
+            )
+            % {
+                "name": fact.name,
+                "found": "、".join(o.name for o in found),
+                "chosen": chosen.name,
+            }
         )
     return match
 
@@ -226,7 +260,9 @@ def _resolve_person(fact, resolution):
         )
     )
     if not candidates:
-        return PersonMatch(fact=fact, status=NEW, reason="数据库中没有同名人物")
+        return PersonMatch(
+            fact=fact, status=NEW, reason=_("nobody of that name is known")
+        )
     context = _person_context(fact, resolution)
     scored = sorted(
         ((_context_score(person, context), person) for person in candidates),
@@ -236,12 +272,18 @@ def _resolve_person(fact, resolution):
     tied = [person for score, person in scored if score == best_score]
     if best_score > 0 and len(tied) == 1:
         return PersonMatch(
-            fact=fact, status=EXISTING, person=best, reason="姓名和职务/机构一致"
+            fact=fact,
+            status=EXISTING,
+            person=best,
+            reason=_("name and titles or organizations agree"),
         )
     if not context["titles"] and not context["organizations"]:
         if len(candidates) == 1:
             return PersonMatch(
-                fact=fact, status=EXISTING, person=best, reason="仅按姓名匹配"
+                fact=fact,
+                status=EXISTING,
+                person=best,
+                reason=_("matched by name only"),
             )
     elif (
         all(not person.positions.all() for person in candidates)
@@ -251,29 +293,37 @@ def _resolve_person(fact, resolution):
             fact=fact,
             status=EXISTING,
             person=best,
-            reason="仅按姓名匹配(已有记录无职务)",
+            reason=_("matched by name only (the known person has no titles)"),
         )
     elif best_score == 0:
         # Same name, but what the article says of them fits no one we know:
         # another person of that name, proposed as new.
         resolution.warnings.append(
-            f"“{fact.name}”与已有同名人物的职务或机构都不符,作为新人物提出,请核对。"
+            _(
+                "“%(name)s”: the titles and organizations fit no known person of "
+                "that name, so a new person is proposed; please check."
+            )
+            % {"name": fact.name}
         )
         return PersonMatch(
             fact=fact,
             status=NEW,
             candidates=candidates,
-            reason="同名但职务/机构不符",
+            reason=_("a namesake whose titles and organizations differ"),
         )
     resolution.warnings.append(
-        f"“{fact.name}”可能指{len(tied)}位同名人物;暂按其中一位处理,请核对。"
+        _(
+            "“%(name)s” may be any of %(count)d known people of that name; taken "
+            "as one of them for now, please check."
+        )
+        % {"name": fact.name, "count": len(tied)}
     )
     return PersonMatch(
         fact=fact,
         status=AMBIGUOUS,
         person=best,
         candidates=tied,
-        reason="同名人物无法区分",
+        reason=_("namesakes that cannot be told apart"),
     )
 
 

@@ -132,3 +132,101 @@ class Extraction:
             ],
             "warnings": [*page.warnings, *self.warnings],
         }
+
+    def as_state(self):
+        """``as_json`` plus what it folds away (each title's organization and
+        span, the warnings apart), so ``from_json`` rebuilds the extraction
+        exactly: the admin's review screen round-trips it through a form."""
+        data = self.as_json()
+        for person, fact in zip(data["persons"], self.persons, strict=True):
+            person["positions"] = [
+                {
+                    "title": title.title,
+                    "organization": title.organization,
+                    "span": list(title.span) if title.span else None,
+                }
+                for title in fact.titles
+            ]
+        data["page_warnings"] = list(self.page.warnings)
+        data["warnings"] = list(self.warnings)
+        return data
+
+    @classmethod
+    def from_json(cls, data):
+        """An extraction from ``as_state()`` (or ``as_json()``) output.
+
+        Raises ``ValueError`` (or ``KeyError``/``TypeError``) on malformed data.
+        From plain ``as_json`` a title's organization is unknown (None).
+        """
+        article = data["article"]
+        page = Page(
+            title=str(article.get("title") or ""),
+            subtitle=str(article.get("subtitle") or ""),
+            published_at=article.get("published_at"),
+            source=str(article.get("source") or ""),
+            publisher=str(article.get("publisher") or ""),
+            section=str(article.get("section") or ""),
+            source_url=str(article.get("source_url") or ""),
+            lede=str(article.get("lede") or ""),
+            paragraphs=[str(p) for p in article.get("paragraphs") or []],
+            captions=[str(c) for c in article.get("captions") or []],
+            credits=[dict(c) for c in article.get("credits") or []],
+            bylines=dict(article.get("bylines") or {}),
+            truncated=bool(article.get("truncated")),
+            warnings=[str(w) for w in data.get("page_warnings") or []],
+        )
+
+        def span(value):
+            return (int(value[0]), int(value[1])) if value else None
+
+        persons = []
+        for person in data.get("persons") or []:
+            if "positions" in person:
+                titles = [
+                    TitleFact(
+                        title=str(p["title"]),
+                        organization=p.get("organization"),
+                        span=span(p.get("span")),
+                    )
+                    for p in person["positions"]
+                ]
+            else:
+                titles = [TitleFact(title=str(t)) for t in person.get("titles") or []]
+            persons.append(
+                PersonFact(
+                    name=str(person["name"]),
+                    titles=titles,
+                    spans=[span(s) for s in person.get("spans") or []],
+                )
+            )
+        organizations = [
+            OrganizationFact(
+                name=str(o["name"]),
+                aliases=[str(a) for a in o.get("aliases") or []],
+                spans=[span(s) for s in o.get("spans") or []],
+            )
+            for o in data.get("organizations") or []
+        ]
+        directives = [
+            DirectiveFact(
+                issuer=str(d["issuer"]),
+                text=str(d["text"]),
+                span=span(d["span"]),
+                group=d.get("group"),
+                ordinal=int(d["ordinal"]) if d.get("ordinal") is not None else None,
+                kind=str(d.get("kind") or "requirement"),
+                set_index=int(d.get("set") or 0),
+                truncated=bool(d.get("truncated")),
+            )
+            for d in data.get("directives") or []
+        ]
+        warnings = data.get("warnings") or []
+        if "page_warnings" not in data:
+            warnings = []  # as_json merged them; keep none rather than guess
+        return cls(
+            page=page,
+            persons=persons,
+            organizations=organizations,
+            directives=directives,
+            warnings=[str(w) for w in warnings],
+        )

@@ -1,21 +1,29 @@
-"""Import scraped pages: ``manage.py import_article PATH... [--dry-run] [--json]``.
+"""Import scraped pages: ``manage.py import_article PATH... [--dry-run] [--json]
+[--publish]``.
 
-Each file is read on its own: a page the importer refuses (empty, binary, no
-Chinese text, no body, too large) is reported and the batch goes on; the
-command exits non-zero when any page failed. With ``--json`` every page gives
-one JSON object on one line (the importer's contract, plus ``file``); a page
-that failed gives ``{"file", "error": {"code", "message"}}``.
+Each page is imported on its own, in its own transaction: a page the importer
+refuses (empty, binary, no Chinese text, no body, too large, or a conflict with
+an article edited since an earlier import) is reported and the batch goes on;
+the command exits non-zero when any page failed. Without ``--dry-run`` each page
+becomes a draft article (published with ``--publish``). With ``--json`` every
+page gives one JSON object on one line (the importer's contract, plus ``file``
+and, when saved, ``import``); a page that failed gives
+``{"file", "error": {"code", "message"}}``.
 """
 
 import json
 import sys
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from articles.importer.errors import ImportRefused
 from articles.importer.extract import Gazetteer, extract_page
 from articles.importer.page import MAX_BYTES, too_large
+from articles.importer.save import import_extraction
 
 # Folders are read for pages with these endings (scraped text or HTML).
 PAGE_SUFFIXES = {".txt", ".text", ".html", ".htm", ".shtml", ".xhtml"}
@@ -40,51 +48,93 @@ class Command(BaseCommand):
         print_json = options["json"]
         if dry_run and publish:
             raise CommandError(
-                "--publish 不能与 --dry-run 同时使用:预演不写入任何内容。"
+                _("--publish cannot be combined with --dry-run, which writes nothing.")
             )
-        if not dry_run:
-            raise CommandError("保存导入的文章尚未实现:请先用 --dry-run 预览。")
-        gazetteer = Gazetteer.from_database()
         failed = 0
+        gazetteer = Gazetteer.from_database()
         for name, data in self._sources(paths):
-            if isinstance(data, ImportRefused):
-                error = data
-            else:
-                try:
-                    extraction = extract_page(data, filename=name, gazetteer=gazetteer)
-                except ImportRefused as refused:
-                    error = refused
-                else:
-                    error = None
-            if error is not None:
+            saved = None
+            try:
+                if isinstance(data, ImportRefused):
+                    raise data
+                extraction = extract_page(data, filename=name, gazetteer=gazetteer)
+                if not dry_run:
+                    saved = import_extraction(extraction=extraction, publish=publish)
+                    # Later pages of the batch know what this one added.
+                    gazetteer.learn(saved.resolution)
+            except (ImportRefused, PermissionDenied, ValidationError) as error:
                 failed += 1
                 self._report_failure(name, error, print_json)
                 continue
             if print_json:
-                self.stdout.write(_dumps({"file": name, **extraction.as_json()}))
+                output = {"file": name, **extraction.as_json()}
+                if saved is not None:
+                    output["import"] = saved.as_json()
+                self.stdout.write(_dumps(output))
             else:
-                self._report_success(name, extraction)
+                self._report_success(name, extraction, saved)
         if failed:
-            raise CommandError(f"{failed} 个页面未能导入。", returncode=1)
+            raise CommandError(
+                ngettext(
+                    "%(count)d page was not imported.",
+                    "%(count)d pages were not imported.",
+                    failed,
+                )
+                % {"count": failed},
+                returncode=1,
+            )
 
     def _report_failure(self, name, error, print_json):
+        code = getattr(error, "code", None) or "invalid"
+        message = str(error)
+        if isinstance(error, ValidationError):
+            message = _("Invalid data, nothing was saved: %(errors)s") % {
+                "errors": "; ".join(error.messages)
+            }
+        elif isinstance(error, PermissionDenied):
+            code = "permission"
         if print_json:
             self.stdout.write(
-                _dumps(
-                    {"file": name, "error": {"code": error.code, "message": str(error)}}
-                )
+                _dumps({"file": name, "error": {"code": code, "message": message}})
             )
-        self.stderr.write(f"✗ {name}: {error}")
+        self.stderr.write(f"✗ {name}: {message}")
 
-    def _report_success(self, name, extraction):
+    def _report_success(self, name, extraction, saved):
         page = extraction.page
-        line = (
-            f"✓ {name}: {page.title or '(无标题)'} — {len(page.paragraphs)} 段,"
-            f" {len(extraction.persons)} 人, {len(extraction.organizations)} 个机构,"
-            f" {len(extraction.directives)} 条要求(预演,未保存)"
-        )
-        self.stdout.write(line)
-        for warning in page.warnings + extraction.warnings:
+        counts = _(
+            "%(paragraphs)d paragraphs, %(persons)d people, "
+            "%(organizations)d organizations, %(directives)d directives"
+        ) % {
+            "paragraphs": len(page.paragraphs),
+            "persons": len(extraction.persons),
+            "organizations": len(extraction.organizations),
+            "directives": len(extraction.directives),
+        }
+        if saved is None:
+            outcome = _("dry run, nothing saved")
+        else:
+            article = saved.article
+            published = article.status == article.Status.PUBLISHED
+            if saved.created:
+                outcome = (
+                    _("new article #%(id)s") if published else _("new draft #%(id)s")
+                )
+            else:
+                outcome = _("updated draft #%(id)s")
+            outcome %= {"id": article.pk}
+        title = page.title or _("(no headline)")
+        self.stdout.write(f"✓ {name}: {title} — {counts} ({outcome})")
+        if saved is not None:
+            for label, names in (
+                (_("new people"), saved.new_people),
+                (_("new organizations"), saved.new_organizations),
+                (_("new positions"), saved.new_positions),
+            ):
+                if names:
+                    self.stdout.write(f"  + {label}: " + "、".join(names))
+        warnings = page.warnings + extraction.warnings
+        warnings += saved.warnings if saved is not None else []
+        for warning in warnings:
             self.stdout.write(f"  ! {warning}")
 
     def _sources(self, paths):
@@ -110,7 +160,11 @@ class Command(BaseCommand):
                 if not children:
                     yield (
                         name,
-                        ImportRefused(f"文件夹里没有页面文件: {name}", code="empty"),
+                        ImportRefused(
+                            _("The folder holds no page files: %(name)s")
+                            % {"name": name},
+                            code="empty",
+                        ),
                     )
                 for child in children:
                     yield from _read(child)
@@ -126,11 +180,20 @@ def _read(path):
             return
         yield str(path), path.read_bytes()
     except FileNotFoundError:
-        yield str(path), ImportRefused(f"找不到文件: {path}", code="not_found")
+        yield (
+            str(path),
+            ImportRefused(
+                _("No such file: %(path)s") % {"path": path}, code="not_found"
+            ),
+        )
     except OSError as error:
         yield (
             str(path),
-            ImportRefused(f"无法读取文件 {path}: {error.strerror}", code="unreadable"),
+            ImportRefused(
+                _("The file %(path)s cannot be read: %(error)s")
+                % {"path": path, "error": error.strerror},
+                code="unreadable",
+            ),
         )
 
 
