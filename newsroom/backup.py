@@ -135,9 +135,29 @@ def restore_backup(path):
             raise BackupError("This is not a Newsroom backup archive.") from error
         if manifest.get("format") != FORMAT_VERSION:
             raise BackupError(f"Unknown backup format: {manifest.get('format')!r}")
-        with transaction.atomic():
-            call_command("loaddata", str(tmp / "data.json"), verbosity=0)
+        # Media first: loading an image row reads its file (ImageField sizes).
+        # If the load fails, the files copied here are taken away again.
         media = tmp / "media"
-        if media.is_dir():
-            shutil.copytree(media, settings.MEDIA_ROOT, dirs_exist_ok=True)
+        copied = _copy_new_files(media, Path(settings.MEDIA_ROOT))
+        try:
+            with transaction.atomic():
+                call_command("loaddata", str(tmp / "data.json"), verbosity=0)
+        except BaseException:
+            for file in copied:
+                file.unlink(missing_ok=True)
+            raise
     return manifest
+
+
+def _copy_new_files(source, target):
+    """Copy the files under ``source`` to ``target``; return those it created."""
+    created = []
+    if not source.is_dir():
+        return created
+    for file in sorted(p for p in source.rglob("*") if p.is_file()):
+        destination = target / file.relative_to(source)
+        if not destination.exists():
+            created.append(destination)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(file, destination)
+    return created

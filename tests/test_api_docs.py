@@ -7,7 +7,7 @@ import pytest
 
 pytestmark = pytest.mark.django_db
 
-RESOURCES = ["文章", "指示要求", "要求组", "人物", "机构", "职务"]
+RESOURCES = ["文章", "指示要求", "要求组", "人物", "机构", "职务", "导入"]
 
 
 @pytest.fixture

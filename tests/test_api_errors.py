@@ -68,7 +68,8 @@ def test_409_is_json(api, newsroom, editor):
     api.force_authenticate(editor)
     person = api.get("/api/v1/people/wu-jianmin/").json()
     first = api.patch(
-        "/api/v1/people/wu-jianmin/", {"name": "伍建民", "version": person["version"]}
+        "/api/v1/people/wu-jianmin/",
+        {"name": "伍建民（改）", "version": person["version"]},
     )
     assert first.status_code == 200
     stale = api.patch(

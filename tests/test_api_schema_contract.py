@@ -48,7 +48,8 @@ def test_reads_are_public_and_writes_need_credentials(schema, api, newsroom):
         ("/api/v1/directives/{id}/", True),
         ("/api/v1/people/{slug}/", True),
         ("/api/v1/organizations/{slug}/", True),
-        ("/api/v1/positions/{id}/", False),
+        ("/api/v1/positions/{id}/", True),
+        ("/api/v1/directive-sets/{id}/", True),
     ],
 )
 def test_updates_require_the_version(schema, path, versioned):

@@ -166,6 +166,21 @@ RESOURCES = {
         ),
         _("position"),
     ),
+    "imports": (
+        pgettext_lazy("API tag", "Imports"),
+        _(
+            "Scraped pages in, articles with their structure out: a preview that "
+            "saves nothing, or a commit that saves a draft. Example: /api/v1/imports/"
+        ),
+        _("import"),
+    ),
+}
+
+# Operations that are not plain reads and writes of a resource.
+ACTION_SUMMARIES = {
+    ("post", "publish/"): _("Publish or schedule an article"),
+    ("post", "unpublish/"): _("Take an article back to draft"),
+    ("post", None, "imports"): _("Preview or commit an imported page"),
 }
 
 SUMMARIES = {
@@ -177,7 +192,9 @@ SUMMARIES = {
     ("delete", True): _("Delete a %(thing)s"),
 }
 
-PATH = re.compile(r"^/api/v1/(?P<resource>[^/]+)/(?P<detail>\{[^}]+\}/)?$")
+PATH = re.compile(
+    r"^/api/v1/(?P<resource>[^/]+)/(?:(?P<detail>\{[^}]+\}/)(?P<action>[a-z-]+/)?)?$"
+)
 
 
 def _fix_types(node):
@@ -234,7 +251,12 @@ def describe_in_chinese(result, generator, request, public):
                 not_modified["description"] = gettext(
                     "Not modified (If-None-Match matched)."
                 )
-            summary = SUMMARIES.get((method, bool(match["detail"])))
+            summary = (
+                ACTION_SUMMARIES.get((method, match["action"]))
+                if match["action"]
+                else ACTION_SUMMARIES.get((method, None, match["resource"]))
+                or SUMMARIES.get((method, bool(match["detail"])))
+            )
             if summary:
                 operation["summary"] = str(summary) % {
                     "thing": thing,

@@ -36,15 +36,19 @@ from .versions import StaleVersionError, object_claim_version
 def _after_write(*, instances):
     """Runs once after every successful write, when its transaction commits.
 
-    The one place where side effects of a write hook in (search indexing and
-    cache invalidation: one line each). ``instances`` are the objects written
-    (deleted ones keep their field values but no longer exist).
+    The one place where side effects of a committed write hook in (search
+    indexing, one line, when the search engine lands). ``instances`` are the
+    objects written (deleted ones keep their field values but no longer exist).
+    The response cache is told earlier, in ``_schedule_after_write``.
     """
-    cache.content_changed()
     return instances
 
 
 def _schedule_after_write(instances):
+    # The response cache is told at once: ``content_changed`` also renews its
+    # generation when the transaction commits, so no page read in between
+    # (from the old rows) outlives the write.
+    cache.content_changed()
     transaction.on_commit(partial(_after_write, instances=list(instances)))
 
 
