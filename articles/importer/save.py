@@ -136,6 +136,7 @@ def import_extraction(
                 "article_version": article.version,
             },
         )
+        services.written(instances=[article])
         if publish:
             article = services.article_publish(article=article, user=user)
         result.article = article

@@ -49,6 +49,7 @@ from .writes import (
     position_create,
     position_delete,
     position_update,
+    written,
 )
 
 # The name older callers used for ``record_initial_version``.
@@ -78,6 +79,7 @@ __all__ = [
     "object_delete",
     "object_record_initial_version",
     "object_update",
+    "written",
     "organization_alias_create",
     "organization_alias_delete",
     "organization_alias_update",

@@ -44,6 +44,12 @@ def _after_write(*, instances):
     return instances
 
 
+def written(*, instances):
+    """Report a write made outside these functions (the importer's one
+    transaction) so that it reaches the after-write hook like any other."""
+    _schedule_after_write(instances)
+
+
 def _schedule_after_write(instances):
     # The response cache is told at once: ``content_changed`` also renews its
     # generation when the transaction commits, so no page read in between
