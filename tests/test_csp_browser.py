@@ -59,7 +59,7 @@ def test_swagger_ui_works_under_the_csp(page, live_server):
     assert "script-src 'self'" in response.headers["content-security-policy"]
     page.wait_for_selector(".opblock", timeout=20000)
     assert page.locator(".opblock").count() >= 10
-    assert page.locator(".info .title").inner_text().startswith("Newsroom API")
+    assert page.locator(".info .title").inner_text().startswith("新闻编辑部 API")
     # Try one operation out: the UI's own fetch is allowed by connect-src.
     page.locator(".opblock-summary-path", has_text="/api/v1/people/").first.click()
     page.get_by_role("button", name="Try it out").first.click()

@@ -14,7 +14,7 @@ pytest_plugins = ["tests.test_api_support"]
 
 pytestmark = pytest.mark.django_db
 
-REFUSED = "含有无法保存的字符(空字符或无效码位)。"
+REFUSED = "含有无法保存的字符（空字符或无效码位）。"
 
 
 @pytest.fixture
@@ -213,7 +213,7 @@ def test_deeply_nested_json_is_a_400(editor_api):
         )
         assert response.status_code == 400, depth
         assert response.json() == {
-            "detail": "JSON 嵌套层数过多(最多 32 层)。",
+            "detail": "JSON 嵌套层数过多（最多 32 层）。",
             "code": "parse_error",
         }
 
@@ -222,8 +222,8 @@ def test_deeply_nested_json_is_a_400(editor_api):
     ("body", "detail"),
     [
         (b'{"name": "\xff"}', "请求体不是有效的 UTF-8 编码。"),
-        (b'{"name": ', "JSON 格式错误:第 1 行第 10 列。"),
-        (b'{"name": NaN}', "JSON 格式错误:NaN 和 Infinity 不是 JSON 中的数字。"),
+        (b'{"name": ', "JSON 格式错误：第 1 行第 10 列。"),
+        (b'{"name": NaN}', "JSON 格式错误：NaN 和 Infinity 不是 JSON 中的数字。"),
     ],
 )
 def test_malformed_json_is_a_chinese_400(editor_api, body, detail):

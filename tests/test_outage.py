@@ -278,7 +278,7 @@ def test_a_postgres_restart_under_write_load_is_503_then_recovers(postgres, app)
         else:
             body = json.loads(content)
             assert body["code"] == "service_unavailable"
-            assert body["detail"] == "服务暂时不可用,请稍后重试。"
+            assert body["detail"] == "服务暂时不可用，请稍后重试。"
     assert alive_status == 200
     assert ready_status == 503 and int(ready_headers["Retry-After"]) > 0
 

@@ -5,6 +5,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from tests import factories
 from tests.site_data import build_site
@@ -47,7 +48,8 @@ def test_sitemap_lists_published_pages(client, site):
     assert base + "/" in found
     assert base + "/directives/" in found
     assert found[base + site.conference.get_absolute_url()] == (
-        site.conference.updated_at.date().isoformat()
+        # The sitemap writes the date in Beijing time, as the site shows dates.
+        timezone.localtime(site.conference.updated_at).date().isoformat()
     )
 
 
