@@ -640,6 +640,38 @@ class TestHistory(SeedDataTestCase):
         # Version numbers only go up, so forms opened before the revert are stale.
         assert self.article.version == 4
 
+    def test_a_restore_goes_through_the_write_path(self):
+        """The admin's revert calls services.object_restore: Chinese history."""
+        self.save_article(title="第一次修改")
+        first = Version.objects.get_for_object(self.article).first()
+        self.save_article(title="第二次修改")
+        url = admin_url(Article, "revision", self.article.pk, first.pk)
+        self.client.force_login(self.chief)
+        with mock.patch.object(
+            services, "object_restore", wraps=services.object_restore
+        ) as restore:
+            response = self.client.post(url, change_form_data(self.client.get(url)))
+        assert response.status_code == 302, errors_of(response)
+        restore.assert_called_once()
+        latest = Version.objects.get_for_object(self.article).first()
+        assert latest.revision.comment.startswith("已恢复至")
+        assert latest.revision.comment.endswith("的版本。")
+        assert latest.revision.user == self.chief
+        self.article.refresh_from_db()
+        assert self.article.title == "第一次修改" and self.article.version == 4
+
+    def test_the_restore_service_checks_version_and_permission(self):
+        self.save_article(title="第一次修改")
+        first = Version.objects.get_for_object(self.article).first()
+        self.save_article(title="第二次修改")
+        self.article.refresh_from_db()
+        with pytest.raises(services.StaleVersionError):
+            services.object_restore(version=first, user=self.chief, expected_version=1)
+        restored = services.object_restore(
+            version=first, user=self.chief, expected_version=self.article.version
+        )
+        assert restored.title == "第一次修改" and restored.version == 4
+
     def test_a_revert_from_a_stale_page_is_refused(self):
         self.save_article(title="第一次修改")
         first = Version.objects.get_for_object(self.article).first()

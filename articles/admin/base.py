@@ -13,8 +13,8 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.admin.utils import quote
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -256,14 +256,43 @@ class NewsroomAdmin(WritePathMixin, VerbatimMixin, VersionAdmin):
             return None  # nothing changed: nothing to log
         return admin.ModelAdmin.log_change(self, request, obj, message)
 
-    def revision_view(self, request, object_id, version_id, extra_context=None):
-        if request.method == "POST":
-            # Reverting is changing the object as it is now: an editor may not
-            # turn a published article back into the draft it once was.
-            current = admin.ModelAdmin.get_object(self, request, unquote(object_id))
-            if current is not None and not self.has_change_permission(request, current):
-                raise PermissionDenied
-        return super().revision_view(request, object_id, version_id, extra_context)
+    def _reversion_revisionform_view(
+        self, request, version, template_name, extra_context=None
+    ):
+        """Revert and recover: a POST restores through ``services.object_restore``.
+
+        A GET shows the old state in the change form (django-reversion reverts
+        inside a transaction it rolls back). A POST restores through the write
+        path (permission-checked, versions raised, a Chinese history message),
+        then lets the change form save whatever the editor changed on top; a
+        form error rolls the whole restore back.
+        """
+        if request.method != "POST":
+            return super()._reversion_revisionform_view(
+                request, version, template_name, extra_context
+            )
+
+        class Refused(Exception):
+            def __init__(self, response):
+                self.response = response
+
+        try:
+            with transaction.atomic(using=version.db):
+                services.object_restore(version=version, user=request.user)
+                request._newsroom_restored = True
+                response = self.changeform_view(
+                    request, quote(version.object_id), request.path, extra_context
+                )
+                if response.status_code != 302:
+                    response.template_name = template_name
+                    response.render()
+                    raise Refused(response)
+        except Refused as refused:
+            return refused.response
+        except services.StaleVersionError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(request.path)
+        return response
 
 
 class VersionedAdmin(VersionFieldMixin, NewsroomAdmin):
@@ -277,7 +306,9 @@ class VersionedAdmin(VersionFieldMixin, NewsroomAdmin):
         # then checks the reverting editor's version against the new one.
         version = get_object_or_404(Version, pk=version_id)
         request._newsroom_versions = {}
-        for row in version.revision.version_set.all():
+        # A POST restores through the write path, which raises the versions.
+        rows = [] if request.method == "POST" else version.revision.version_set.all()
+        for row in rows:
             model = row._model
             if model is None or not any(
                 f.name == "version" for f in model._meta.concrete_fields

@@ -33,6 +33,7 @@ from .writes import (
     directive_update,
     object_create,
     object_delete,
+    object_restore,
     object_update,
     organization_alias_create,
     organization_alias_delete,
@@ -58,6 +59,7 @@ object_record_initial_version = record_initial_version
 __all__ = [
     "PUBLISH_PERMISSION",
     "StaleVersionError",
+    "object_restore",
     "_after_write",
     "article_create",
     "article_delete",

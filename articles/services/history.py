@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from reversion.models import Revision, Version
 
@@ -149,6 +150,13 @@ def message_changed(instance, fields, *, main):
             "fields": names,
             "object": _label(instance),
         }
+
+
+def message_restored(date):
+    """ "已恢复至2025年1月24日 10:00的版本。" (Beijing time)."""
+    with _chinese():
+        when = date_format(timezone.localtime(date), "DATETIME_FORMAT")
+        return _("Restored the version of %(date)s.") % {"date": when}
 
 
 def message_deleted(instance, *, main):

@@ -260,3 +260,58 @@ person_alias_create, person_alias_update, person_alias_delete = _vocabulary(Pers
     organization_alias_update,
     organization_alias_delete,
 ) = _vocabulary(OrganizationAlias)
+
+
+def object_restore(*, version, user=None, expected_version=None):
+    """Restore the state ``version`` recorded (its whole revision), as a write.
+
+    Atomic; refused if the object changed since ``expected_version`` or if
+    ``user`` may change neither the object as it is nor as it was. Every
+    versioned row the revert rewrites moves to a new version (numbers only go
+    up, so forms opened before are stale), and history records the restore
+    ("已恢复至……的版本。").
+    """
+    model = version._model
+    with transaction.atomic():
+        current = (
+            model._default_manager.select_for_update()
+            .filter(pk=version.object_id)
+            .first()
+        )
+        if (
+            current is not None
+            and _is_versioned(model)
+            and expected_version is not None
+            and current.version != expected_version
+        ):
+            raise StaleVersionError(
+                instance=current,
+                expected_version=expected_version,
+                current_version=current.version,
+            )
+        permissions.check_change(user, before=current)
+        permissions.check_change(user, after=version._object_version.object)
+        if current is not None:
+            history.record_initial_version(instance=current)
+        numbers = {}
+        for row in version.revision.version_set.all():
+            row_model = row._model
+            if row_model is None or not _is_versioned(row_model):
+                continue
+            numbers[(row_model, str(row.object_id))] = (
+                row_model._default_manager.filter(pk=row.object_id)
+                .values_list("version", flat=True)
+                .first()
+            )
+        version.revision.revert(delete=True)
+        for (row_model, pk), number in numbers.items():
+            if number is not None:
+                row_model._default_manager.filter(pk=pk).update(version=number + 1)
+        restored = model._default_manager.get(pk=version.object_id)
+        history.record(
+            instances=[restored],
+            user=user,
+            message=history.message_restored(version.revision.date_created),
+        )
+        _schedule_after_write([restored])
+    return restored
