@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from articles import services
 from articles.models import Article, Photo
 
 from . import factories
@@ -80,7 +81,7 @@ def test_publish_message_says_scheduled_until(client, chief):
 
 
 def test_photo_uploaded_in_the_article_form_gets_renditions(
-    client, superuser, settings, tmp_path
+    client, superuser, settings, tmp_path, django_capture_on_commit_callbacks
 ):
     settings.MEDIA_ROOT = tmp_path
     client.force_login(superuser)
@@ -100,7 +101,8 @@ def test_photo_uploaded_in_the_article_form_gets_renditions(
             "hall.jpg", buffer.getvalue(), content_type="image/jpeg"
         ),
     )
-    response = client.post(url, data)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, data)
     assert response.status_code == 302
     photo = Photo.objects.get(article=article)
     assert (photo.width, photo.height) == (900, 600)
@@ -118,3 +120,22 @@ def test_changelist_shows_no_time_for_date_only_articles(client, superuser):
     page = client.get(reverse("admin:articles_article_changelist")).content.decode()
     row = page.split("只有日期的文章")[-1].split("</tr>")[0]
     assert "2025年5月7日" in row and "00:00" not in row
+
+
+def test_a_photo_written_through_the_service_gets_renditions(
+    chief, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """Renditions belong to the write path, not to the admin: an API or
+    importer photo gets them too."""
+    settings.MEDIA_ROOT = tmp_path
+    article = factories.DraftArticleFactory()
+    buffer = BytesIO()
+    Image.new("RGB", (700, 400), (200, 90, 60)).save(buffer, "JPEG")
+    photo = Photo(article=article, caption="展台", order=0)
+    photo.image.save(
+        "stand.jpg", SimpleUploadedFile("stand.jpg", buffer.getvalue()), save=False
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.object_create(instance=photo, user=chief)
+    photo.refresh_from_db()
+    assert sorted(int(w) for w in photo.renditions) == [320, 640, 700]

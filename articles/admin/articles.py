@@ -25,7 +25,6 @@ from ..models import (
     Photo,
     Section,
 )
-from ..photos import photo_make_renditions
 from . import imports
 from .autocomplete import BulkAutocompleteInlineMixin
 from .base import (
@@ -397,11 +396,6 @@ class ArticleAdmin(VersionedAdmin):
             return date_format(local, "DATETIME_FORMAT")
         return date_format(local, "DATE_FORMAT")
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        for photo in form.instance.photos.all():
-            photo_make_renditions(photo=photo)
-
     @admin.action(
         description=_("Unpublish selected articles (back to draft)"),
         permissions=["publish"],
@@ -467,7 +461,3 @@ class PhotoAdmin(ArticlePartAdmin):
     list_display = ["caption", "article", "order"]
     list_select_related = ["article"]
     search_fields = ["caption", "article__title"]
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        photo_make_renditions(photo=obj)

@@ -26,9 +26,11 @@ from ..models import (
     OrganizationAlias,
     Person,
     PersonAlias,
+    Photo,
     Position,
     first_clause,
 )
+from ..photos import photo_make_renditions
 from . import history
 from .versions import StaleVersionError, object_claim_version
 
@@ -36,12 +38,27 @@ from .versions import StaleVersionError, object_claim_version
 def _after_write(*, instances):
     """Runs once after every successful write, when its transaction commits.
 
-    The one place where side effects of a committed write hook in (search
-    indexing, one line, when the search engine lands). ``instances`` are the
-    objects written (deleted ones keep their field values but no longer exist).
-    The response cache is told earlier, in ``_schedule_after_write``.
+    The one place where side effects of a committed write hook in (photo
+    renditions; search indexing, one line, when the search engine lands).
+    ``instances`` are the objects written (deleted ones keep their field values
+    but no longer exist). The response cache is told earlier, in
+    ``_schedule_after_write``.
     """
+    _make_renditions(instances)
     return instances
+
+
+def _make_renditions(instances):
+    """Every photo written, or belonging to an article written, gets its
+    resized copies (``photos.photo_make_renditions`` is idempotent), whichever
+    face wrote it: admin, API or importer."""
+    ids = {i.pk for i in instances if isinstance(i, Photo)}
+    articles = {i.pk for i in instances if isinstance(i, Article)}
+    photos = Photo.objects.filter(pk__in=ids)
+    if articles:
+        photos = photos | Photo.objects.filter(article_id__in=articles)
+    for photo in photos.distinct():
+        photo_make_renditions(photo=photo)
 
 
 def written(*, instances):
