@@ -903,3 +903,49 @@ def test_a_concurrent_save_waits_for_the_row_lock_and_is_refused(client):
     assert "未保存" in errors_of(response)
     article.refresh_from_db()
     assert (article.title, article.version) == ("先到的标题", 2)
+
+
+class TestPositionRefusal(SeedDataTestCase):
+    def test_an_editor_changing_a_published_position_sees_a_form_error(self):
+        """Not a bare 403: a Chinese error on the person's page, input kept."""
+        person = Person.objects.get(slug="liu-hui")
+        position = person.positions.first()
+        Position.objects.filter(pk=position.pk).update(reported_in=self.article)
+        assert self.article.is_public
+        self.client.force_login(self.editor)
+        response = self.client.get(change_url(person))
+        data = change_form_data(response)
+        prefix = inline_prefix(response, Position)
+        row = next(
+            k.removesuffix("-id")
+            for k, v in data.items()
+            if k.startswith(prefix) and k.endswith("-id") and v == str(position.pk)
+        )
+        data[f"{row}-title"] = "编辑改的职务"
+        response = self.client.post(change_url(person), data)
+        assert response.status_code == 200
+        assert "主编" in errors_of(response)
+        assert "编辑改的职务" in response.content.decode()
+        position.refresh_from_db()
+        assert position.title != "编辑改的职务"
+
+    def test_an_editor_deleting_a_published_position_sees_a_form_error(self):
+        person = Person.objects.get(slug="liu-hui")
+        position = person.positions.first()
+        Position.objects.filter(pk=position.pk).update(reported_in=self.article)
+        self.client.force_login(self.editor)
+        response = self.client.get(change_url(person))
+        data = change_form_data(response)
+        prefix = inline_prefix(response, Position)
+        row = next(
+            k.removesuffix("-id")
+            for k, v in data.items()
+            if k.startswith(prefix) and k.endswith("-id") and v == str(position.pk)
+        )
+        data[f"{row}-DELETE"] = "on"
+        data["description"] = "编辑同时改的简介"
+        response = self.client.post(change_url(person), data)
+        assert response.status_code == 200
+        assert "主编" in errors_of(response)
+        assert "编辑同时改的简介" in response.content.decode()
+        assert Position.objects.filter(pk=position.pk).exists()

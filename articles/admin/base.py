@@ -14,7 +14,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -127,7 +127,29 @@ class VerbatimMixin:
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class VersionedInlineMixin(VersionFieldMixin, VerbatimMixin):
+class WorkflowFormSetMixin:
+    """Rows the workflow forbids the editor to delete are refused as a form
+    error (in Chinese, input kept), not a bare 403 from the write path."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        user = request.user
+
+        class WorkflowFormSet(formset):
+            def clean(self):
+                super().clean()
+                for row in self.deleted_forms:
+                    if row.instance.pk is None:
+                        continue
+                    try:
+                        permissions.check_change(user, before=row.instance)
+                    except PermissionDenied as refused:
+                        raise ValidationError(str(refused), code="forbidden") from None
+
+        return WorkflowFormSet
+
+
+class VersionedInlineMixin(WorkflowFormSetMixin, VersionFieldMixin, VerbatimMixin):
     form = VersionedInlineForm
 
 
