@@ -186,25 +186,50 @@ class DirectiveSetRefSerializer(ReadSerializer):
         fields = ["id", "url", "number", "heading", "label"]
 
 
-class DirectiveSerializer(ReadSerializer):
+def set_fields(*, person, position, organization):
+    person_ref, position_ref, organization_ref = person, position, organization
+
+    """The fields an item shares with its set (issuer, position, addressees,
+    set number, heading, kind), embedding people, positions and organizations
+    with the given serializers: full references or the lean ones."""
+
+    class SetFields(serializers.Serializer):
+        issuer = person_ref(source="directive_set.issuer", read_only=True)
+        position = position_ref(
+            source="directive_set.position", read_only=True, allow_null=True
+        )
+        addressees = organization_ref(
+            source="directive_set.addressees", many=True, read_only=True
+        )
+        set_number = serializers.IntegerField(
+            source="directive_set.number", read_only=True
+        )
+        set_heading = serializers.CharField(
+            source="directive_set.heading", read_only=True
+        )
+        kind = serializers.ChoiceField(
+            source="directive_set.kind",
+            choices=DirectiveSet.Kind.choices,
+            read_only=True,
+        )
+
+    return SetFields
+
+
+class DirectiveSerializer(
+    set_fields(
+        person=PersonRefSerializer,
+        position=PositionRefSerializer,
+        organization=OrganizationRefSerializer,
+    ),
+    ReadSerializer,
+):
     """An item, with what it shares with its set repeated for convenience."""
 
     url = serializers.HyperlinkedIdentityField(view_name="api:directive-detail")
     html_url = HtmlUrlField()
     set = DirectiveSetRefSerializer(source="directive_set", read_only=True)
     article = ArticleRefSerializer(source="directive_set.article", read_only=True)
-    issuer = PersonRefSerializer(source="directive_set.issuer", read_only=True)
-    position = PositionRefSerializer(
-        source="directive_set.position", read_only=True, allow_null=True
-    )
-    addressees = OrganizationRefSerializer(
-        source="directive_set.addressees", many=True, read_only=True
-    )
-    set_number = serializers.IntegerField(source="directive_set.number", read_only=True)
-    set_heading = serializers.CharField(source="directive_set.heading", read_only=True)
-    kind = serializers.ChoiceField(
-        source="directive_set.kind", choices=DirectiveSet.Kind.choices, read_only=True
-    )
 
     class Meta:
         model = Directive
@@ -334,21 +359,15 @@ class LeanPositionSerializer(ReadSerializer):
         fields = ["id", "title", "organization"]
 
 
-class ArticleDirectiveSerializer(ReadSerializer):
+class ArticleDirectiveSerializer(
+    set_fields(
+        person=LeanPersonSerializer,
+        position=LeanPositionSerializer,
+        organization=LeanOrganizationSerializer,
+    ),
+    ReadSerializer,
+):
     """A directive inside its article, with what it shares with its set."""
-
-    issuer = LeanPersonSerializer(source="directive_set.issuer", read_only=True)
-    position = LeanPositionSerializer(
-        source="directive_set.position", read_only=True, allow_null=True
-    )
-    addressees = LeanOrganizationSerializer(
-        source="directive_set.addressees", many=True, read_only=True
-    )
-    set_number = serializers.IntegerField(source="directive_set.number", read_only=True)
-    set_heading = serializers.CharField(source="directive_set.heading", read_only=True)
-    kind = serializers.ChoiceField(
-        source="directive_set.kind", choices=DirectiveSet.Kind.choices, read_only=True
-    )
 
     class Meta:
         model = Directive
