@@ -203,6 +203,7 @@ def test_api_changes_are_recorded_in_the_history_with_their_author(chief, newsro
     assert versions.count() == 2  # the state before, then the API's change
     latest = versions.first()
     assert latest.revision.user.username == "主编-user"
-    assert latest.revision.comment == "已修改导语。"
+    # Worded as the admin words it: the article is named.
+    assert latest.revision.comment == f"已修改文章“{article.title}”的导语。"
     assert latest.field_dict["lede"] == "历史中的导语。"
     assert versions.last().field_dict["lede"] == original_lede
