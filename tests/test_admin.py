@@ -906,12 +906,9 @@ def test_a_concurrent_save_waits_for_the_row_lock_and_is_refused(client):
 
 
 class TestPositionRefusal(SeedDataTestCase):
-    def test_an_editor_changing_a_published_position_sees_a_form_error(self):
-        """Not a bare 403: a Chinese error on the person's page, input kept."""
-        person = Person.objects.get(slug="liu-hui")
-        position = person.positions.first()
-        Position.objects.filter(pk=position.pk).update(reported_in=self.article)
-        assert self.article.is_public
+    def open_as_editor(self, person, position):
+        """The person's form data as the editor sees it, and the row prefix of
+        ``position`` among its positions."""
         self.client.force_login(self.editor)
         response = self.client.get(change_url(person))
         data = change_form_data(response)
@@ -921,6 +918,15 @@ class TestPositionRefusal(SeedDataTestCase):
             for k, v in data.items()
             if k.startswith(prefix) and k.endswith("-id") and v == str(position.pk)
         )
+        return data, row
+
+    def test_an_editor_changing_a_published_position_sees_a_form_error(self):
+        """Not a bare 403: a Chinese error on the person's page, input kept."""
+        person = Person.objects.get(slug="liu-hui")
+        position = person.positions.first()
+        Position.objects.filter(pk=position.pk).update(reported_in=self.article)
+        assert self.article.is_public
+        data, row = self.open_as_editor(person, position)
         data[f"{row}-title"] = "编辑改的职务"
         response = self.client.post(change_url(person), data)
         assert response.status_code == 200
@@ -933,15 +939,7 @@ class TestPositionRefusal(SeedDataTestCase):
         person = Person.objects.get(slug="liu-hui")
         position = person.positions.first()
         Position.objects.filter(pk=position.pk).update(reported_in=self.article)
-        self.client.force_login(self.editor)
-        response = self.client.get(change_url(person))
-        data = change_form_data(response)
-        prefix = inline_prefix(response, Position)
-        row = next(
-            k.removesuffix("-id")
-            for k, v in data.items()
-            if k.startswith(prefix) and k.endswith("-id") and v == str(position.pk)
-        )
+        data, row = self.open_as_editor(person, position)
         data[f"{row}-DELETE"] = "on"
         data["description"] = "编辑同时改的简介"
         response = self.client.post(change_url(person), data)

@@ -126,6 +126,20 @@ def _relocate_items(article):
             item.save(update_fields=["span_start", "span_end"])
 
 
+def _check_version(current, expected_version, *, instance):
+    """Refuse a write based on a version other than the stored ``current``."""
+    if (
+        _is_versioned(type(current))
+        and expected_version is not None
+        and current.version != expected_version
+    ):
+        raise StaleVersionError(
+            instance=instance,
+            expected_version=expected_version,
+            current_version=current.version,
+        )
+
+
 def _main():
     # Every face's history names the object ("已修改文章“…”的导语。"): the
     # admin (which opens the revision) and the API (which does not) alike.
@@ -221,16 +235,7 @@ def object_delete(*, instance, user=None, expected_version=None):
         current = current.first()
         if current is None:
             return instance
-        if (
-            _is_versioned(model)
-            and expected_version is not None
-            and current.version != expected_version
-        ):
-            raise StaleVersionError(
-                instance=instance,
-                expected_version=expected_version,
-                current_version=current.version,
-            )
+        _check_version(current, expected_version, instance=instance)
         permissions.check_change(user, before=current)
         history.record(
             instances=[current],
@@ -295,17 +300,8 @@ def object_restore(*, version, user=None, expected_version=None):
             .filter(pk=version.object_id)
             .first()
         )
-        if (
-            current is not None
-            and _is_versioned(model)
-            and expected_version is not None
-            and current.version != expected_version
-        ):
-            raise StaleVersionError(
-                instance=current,
-                expected_version=expected_version,
-                current_version=current.version,
-            )
+        if current is not None:
+            _check_version(current, expected_version, instance=current)
         permissions.check_change(user, before=current)
         permissions.check_change(user, after=version._object_version.object)
         if current is not None:
