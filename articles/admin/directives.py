@@ -15,6 +15,7 @@ from ..models import (
 )
 from .base import (
     ArticleChoiceLimits,
+    ArticleInlinePermissions,
     ArticlePartPermissions,
     DirectiveFormMixin,
     VersionedAdmin,
@@ -47,7 +48,9 @@ class DirectiveItemForm(DirectiveFormMixin, VersionedInlineForm):
         return cleaned_data
 
 
-class DirectiveItemInline(VersionedInlineMixin, admin.TabularInline):
+class DirectiveItemInline(
+    ArticleInlinePermissions, VersionedInlineMixin, admin.TabularInline
+):
     model = Directive
     form = DirectiveItemForm
     extra = 1
@@ -59,21 +62,6 @@ class DirectiveItemInline(VersionedInlineMixin, admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).order_by("ordinal")
-
-    def _editable(self, request, obj):
-        return permissions.can_change(request.user, obj)
-
-    def has_add_permission(self, request, obj=None):
-        allowed = super().has_add_permission(request, obj)
-        return allowed and self._editable(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        allowed = super().has_change_permission(request, obj)
-        return allowed and self._editable(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        allowed = super().has_delete_permission(request, obj)
-        return allowed and self._editable(request, obj)
 
 
 class DirectiveSetAdminForm(VersionedModelForm):
