@@ -153,6 +153,13 @@ class TestEveryModelRenders(SeedDataTestCase):
         assert "四点要求" in page and "刘晖" in page
         for directive_set in sets:
             assert change_url(directive_set) in page
+        # Each set is a block: issuer · heading · kind · count, items beneath.
+        first = sets[0]
+        assert f"{first.issuer} · {first.heading} · " in page
+        assert f"{first.items.count()}条" in page
+        assert page.count('class="directive-set-items"') == len(sets)
+        for item in first.items.all():
+            assert f'<li value="{item.ordinal}">' in page
 
     def test_the_person_page_lists_positions(self):
         self.client.force_login(self.superuser)

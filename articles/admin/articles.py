@@ -5,13 +5,14 @@ from django.contrib import admin, messages
 from django.contrib.admin import widgets
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -19,6 +20,7 @@ from .. import permissions, services
 from ..models import (
     Article,
     Credit,
+    Directive,
     DirectiveSet,
     OrganizationMention,
     PersonMention,
@@ -38,37 +40,64 @@ from .base import (
 )
 
 
-class DirectiveSetSummaryInline(ArticleInlinePermissions, admin.TabularInline):
-    """The article's sets, one line each, linking to the set's own page.
+class DirectiveSetSummaryInline(ArticleInlinePermissions, admin.StackedInline):
+    """The article's sets as blocks: issuer · heading · kind · item count, the
+    items beneath (ordinal and the start of the text), a link to edit the set.
 
     A set is entered on its own page (issuer, position, heading and addressees
-    once, its items beneath); the article only lists them.
+    once, its items beneath); the article only shows them.
     """
 
     model = DirectiveSet
     extra = 0
-    fields = ["number", "issuer", "heading", "kind", "item_count"]
+    fields = ["outline", "item_list"]
     readonly_fields = fields
     autocomplete_fields = ["issuer", "position", "addressees"]
     show_change_link = True
     can_delete = False
     verbose_name_plural = _("directive sets")
+    classes = ["directive-set-blocks"]
+
+    #: Characters of an item's text shown in its line.
+    excerpt_length = 60
 
     def get_queryset(self, request):
         return (
             super()
             .get_queryset(request)
             .select_related("article", "issuer")
-            .annotate(item_total=Count("items"))
+            .prefetch_related(
+                Prefetch("items", queryset=Directive.objects.order_by("ordinal"))
+            )
             .order_by("number")
         )
 
     def has_add_permission(self, request, obj=None):
         return False
 
+    @admin.display(description=_("directive set"))
+    def outline(self, directive_set):
+        parts = [
+            str(directive_set.issuer),
+            directive_set.heading,
+            directive_set.get_kind_display(),
+            _("%(count)s items") % {"count": len(directive_set.items.all())},
+        ]
+        return " · ".join(str(p) for p in parts if p)
+
     @admin.display(description=_("items"))
-    def item_count(self, directive_set):
-        return directive_set.item_total
+    def item_list(self, directive_set):
+        return format_html(
+            '<ol class="directive-set-items">{}</ol>',
+            format_html_join(
+                "",
+                '<li value="{}">{}</li>',
+                (
+                    (item.ordinal, Truncator(item.text).chars(self.excerpt_length))
+                    for item in directive_set.items.all()
+                ),
+            ),
+        )
 
 
 class PhotoInline(ArticleInlinePermissions, VerbatimInlineMixin, admin.TabularInline):
