@@ -210,6 +210,12 @@ def test_admin_article_form_and_changelist_fit(browser, site_with_photo, width_n
             assert title["width"] >= 300, title
             row = page.locator("#result_list tbody tr").first.bounding_box()
             assert row["height"] <= 80, row
+            # No column clipped inside the results box (its own scrollbar).
+            clipped = page.evaluate(
+                """() => { const r = document.querySelector('#changelist .results');
+                           return r.scrollWidth - r.clientWidth; }"""
+            )
+            assert clipped <= 0, f"the changelist's columns overflow by {clipped}px"
         toggle = page.locator("#toggle-nav-sidebar")
         if toggle.count() and toggle.is_visible():
             toggle.click()  # the sticky sidebar would smear the full-page shot
