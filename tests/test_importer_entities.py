@@ -180,8 +180,9 @@ class SeedArticleTests(TestCase):
         from django.core.management import call_command
 
         call_command("loaddata", "newsroom", verbosity=0)
-        gazetteer = Gazetteer.from_database()
-        _, organizations = extract_entities(seed_page(2), gazetteer=gazetteer)
+        page = seed_page(2)
+        gazetteer = Gazetteer.for_text(page.body)
+        _, organizations = extract_entities(page, gazetteer=gazetteer)
         names = {gazetteer.organizations.get(o.name, o.name) for o in organizations}
         self.assertIn("中华人民共和国科学技术部", names)
         self.assertIn("中国共产党中央委员会", names)  # written 党中央
