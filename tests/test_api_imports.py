@@ -178,3 +178,34 @@ def test_oversized_pages_are_413(scraper):
     response = scraper.post(URL, {"content_base64": data})
     assert response.status_code == 413
     assert response.json()["code"] in {"too_large", "request_too_large"}
+
+
+def _add_unrelated_entities(count):
+    start = Person.objects.count()
+    Person.objects.bulk_create(
+        Person(name=f"路人{start + n}", slug=f"bystander-{start + n}")
+        for n in range(count)
+    )
+    Organization.objects.bulk_create(
+        Organization(name=f"无关机构{start + n}委员会", slug=f"unrelated-{start + n}")
+        for n in range(count)
+    )
+
+
+def test_a_preview_does_not_grow_with_the_people_and_organizations_known(scraper):
+    """The gazetteer asks only about the names the page contains: the preview's
+    queries stay the same whether 10 or 1,010 other entities are stored."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    payload = {"content": seed_text()}
+    measured = []
+    for count in (10, 1000):
+        _add_unrelated_entities(count)
+        with CaptureQueriesContext(connection) as queries:
+            response = scraper.post(URL, payload, format="json")
+        assert response.status_code == 200
+        measured.append(len(queries))
+        # No query reads a whole table: every one of them names what it wants.
+        assert all("WHERE" in q["sql"] for q in queries if "articles_" in q["sql"])
+    assert measured[0] == measured[1]

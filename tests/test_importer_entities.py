@@ -180,8 +180,9 @@ class SeedArticleTests(TestCase):
         from django.core.management import call_command
 
         call_command("loaddata", "newsroom", verbosity=0)
-        gazetteer = Gazetteer.from_database()
-        _, organizations = extract_entities(seed_page(2), gazetteer=gazetteer)
+        page = seed_page(2)
+        gazetteer = Gazetteer.for_text(page.body)
+        _, organizations = extract_entities(page, gazetteer=gazetteer)
         names = {gazetteer.organizations.get(o.name, o.name) for o in organizations}
         self.assertIn("中华人民共和国科学技术部", names)
         self.assertIn("中国共产党中央委员会", names)  # written 党中央
@@ -494,3 +495,12 @@ def test_a_body_written_into_its_head_title():
         "徐冠华": ["院长"],
     }
     assert organizations == []
+
+
+def test_a_unit_stationed_at_several_bodies_is_one_organization():
+    _, _, organizations = run(
+        "驻市科委、中关村管委会纪检监察组组长出席会议。市教委、市财政局有关负责同志参加。"
+    )
+    names = {o.name for o in organizations}
+    assert "驻市科委、中关村管委会纪检监察组" in names
+    assert {"市教委", "市财政局"} <= names  # a plain 、 list still splits

@@ -366,11 +366,12 @@ def import_view(model_admin, request):
         return _confirm(model_admin, request, context, can_publish)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        gazetteer = Gazetteer.from_database()
         reviews = []
         for name, data in form.sources():
             try:
-                extraction = extract_page(data, filename=str(name), gazetteer=gazetteer)
+                extraction = extract_page(
+                    data, filename=str(name), gazetteer=Gazetteer.for_text
+                )
             except ImportRefused as error:
                 form.add_error(None, f"{name}: {error.message}")
                 continue

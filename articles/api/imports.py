@@ -265,7 +265,7 @@ class ImportView(APIView):
             extraction = extract_page(
                 options["data"],
                 filename=options["filename"],
-                gazetteer=Gazetteer.from_database(),
+                gazetteer=Gazetteer.for_text,
             )
             if options["source_url"]:
                 extraction.page.source_url = options["source_url"]

@@ -1,11 +1,31 @@
 """The importer's pipeline: page, then entities, then directives."""
 
+import re
 from dataclasses import dataclass, field
 
 from .directives import extract_directives
 from .entities import extract_entities
 from .page import read_page
+from .textfold import fold
 from .types import Extraction
+
+# The longest name or short form the gazetteer looks for, and how many
+# candidates one query asks about (within SQLite's oldest variable limit).
+MAX_FORM = 24
+_CHUNK = 900
+# Where no name runs on: spaces and the punctuation between clauses.
+_BREAKS = re.compile(r"[\s,，。、;；:：!！?？…“”‘’\"'《》〈〉【】\[\]]+")
+
+
+def _candidates(text):
+    """Every substring of 2 to ``MAX_FORM`` characters within a run of ``text``."""
+    found = set()
+    for source in {text, fold(text)}:
+        for run in _BREAKS.split(source):
+            for i in range(len(run) - 1):
+                for j in range(i + 2, min(len(run), i + MAX_FORM) + 1):
+                    found.add(run[i:j])
+    return found
 
 
 @dataclass
@@ -16,35 +36,44 @@ class Gazetteer:
     persons: set = field(default_factory=set)
 
     @classmethod
-    def from_database(cls):
+    def for_text(cls, text):
+        """The known names that occur in ``text``, and only those.
+
+        Every run of ``text`` between punctuation yields its substrings of
+        ``MAX_FORM`` characters or fewer (on the text as written and folded to
+        Simplified); those are looked up in bounded ``name__in`` queries on the
+        indexed name columns. The work grows with the length of the text, never
+        with the size of the Person and Organization tables, so no request
+        loads a whole table, and nothing needs a cache to invalidate.
+        """
         from articles.models import Organization, OrganizationAlias, Person
 
-        organizations = dict(Organization.objects.values_list("name", "name"))
-        organizations.update(
-            OrganizationAlias.objects.values_list("name", "organization__name")
-        )
-        return cls(
-            organizations=organizations,
-            persons=set(Person.objects.values_list("name", flat=True)),
-        )
-
-    def learn(self, resolution):
-        """Add the names a saved import resolved or created (see ``resolve``),
-        so a batch need not read the whole tables again after every page."""
-        for match in resolution.organizations:
-            if match.organization is None:
-                continue
-            full_name = match.organization.name
-            for form in (full_name, match.fact.name, *match.fact.aliases):
-                self.organizations.setdefault(form, full_name)
-        for match in resolution.persons:
-            if match.person is not None:
-                self.persons.add(match.person.name)
+        candidates = sorted(_candidates(text))
+        organizations, persons = {}, set()
+        for start in range(0, len(candidates), _CHUNK):
+            chunk = candidates[start : start + _CHUNK]
+            organizations.update(
+                Organization.objects.filter(name__in=chunk).values_list("name", "name")
+            )
+            for alias, full in OrganizationAlias.objects.filter(
+                name__in=chunk
+            ).values_list("name", "organization__name"):
+                organizations.setdefault(alias, full)
+            persons.update(
+                Person.objects.filter(name__in=chunk).values_list("name", flat=True)
+            )
+        return cls(organizations=organizations, persons=persons)
 
 
 def extract_page(data, *, filename="", gazetteer=None):
-    """Everything the importer finds in one scraped page (nothing is saved)."""
+    """Everything the importer finds in one scraped page (nothing is saved).
+
+    ``gazetteer`` is a ``Gazetteer``, or a callable that makes one from the
+    page's body (``Gazetteer.for_text``: only the names the page contains).
+    """
     page = read_page(data, filename=filename)
+    if callable(gazetteer):
+        gazetteer = gazetteer(page.body)
     persons, organizations = extract_entities(page, gazetteer=gazetteer)
     directives = extract_directives(page, persons=persons)
     return Extraction(

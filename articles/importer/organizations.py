@@ -20,6 +20,10 @@ _CJK = re.compile(f"[{lx.CJK}]")
 _MAX_NAME = 24
 _BRACKETED = re.compile(f"\\([{lx.CJK}]{{2,4}}\\)$")
 _NUMERALS = frozenset("0123456789一二三四五六七八九十〇零两")
+# 驻市科委、中关村管委会纪检监察组: a unit stationed at several bodies is one
+# body, its 驻 listing written before the last host's name.
+_STATIONED_AT = re.compile(f"驻[{lx.CJK}]{{2,15}}(?:、[{lx.CJK}]{{2,15}})*、$")
+_STATIONED_SUFFIX = ("组",)
 
 
 @dataclass
@@ -202,6 +206,15 @@ class OrganizationFinder:
         window_start = self._trim(left, start, suffix)
         if window_start is None:
             return
+        if (
+            suffix.endswith(_STATIONED_SUFFIX)
+            and text[window_start - 1 : window_start] == "、"
+        ):
+            stationed = _STATIONED_AT.search(
+                text, max(0, window_start - 50), window_start
+            )
+            if stationed:
+                window_start = stationed.start()
         form = text[window_start:end]
         kind = classify(form, suffix)
         if not kind or not self._name_fits(window_start, start, suffix, kind):

@@ -51,17 +51,16 @@ class Command(BaseCommand):
                 _("--publish cannot be combined with --dry-run, which writes nothing.")
             )
         failed = 0
-        gazetteer = Gazetteer.from_database()
         for name, data in self._sources(paths):
             saved = None
             try:
                 if isinstance(data, ImportRefused):
                     raise data
-                extraction = extract_page(data, filename=name, gazetteer=gazetteer)
+                extraction = extract_page(
+                    data, filename=name, gazetteer=Gazetteer.for_text
+                )
                 if not dry_run:
                     saved = import_extraction(extraction=extraction, publish=publish)
-                    # Later pages of the batch know what this one added.
-                    gazetteer.learn(saved.resolution)
             except (ImportRefused, PermissionDenied, ValidationError) as error:
                 failed += 1
                 self._report_failure(name, error, print_json)
