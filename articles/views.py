@@ -316,13 +316,23 @@ def _marked_paragraphs(article, directive_sets):
 
 
 def related_articles(article, limit=RELATED_ARTICLES):
-    """Published articles sharing the most people and organizations (2 queries)."""
+    """Published articles sharing the most people and organizations (1 query)."""
     people = PersonMention.objects.filter(article=article).values("person")
     organizations = OrganizationMention.objects.filter(article=article).values(
         "organization"
     )
+    # Only the articles naming one of them (an indexed look-up through the
+    # mention tables), not a count over every published article.
+    candidates = Q(
+        pk__in=PersonMention.objects.filter(person__in=people).values("article")
+    ) | Q(
+        pk__in=OrganizationMention.objects.filter(
+            organization__in=organizations
+        ).values("article")
+    )
     return list(
         Article.objects.published()
+        .filter(candidates)
         .exclude(pk=article.pk)
         .annotate(
             shared=Count(
