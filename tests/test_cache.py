@@ -53,6 +53,7 @@ def response_cache(settings):
         "default": {**django_settings.CACHES["default"], "KEY_PREFIX": prefix}
     }
     settings.RESPONSE_CACHE_SECONDS = 600
+    settings.FRAGMENT_CACHE_SECONDS = 600
     yield
     delete_keys(prefix)
 
