@@ -350,19 +350,26 @@ def _marked_paragraphs(article, directive_sets):
 
 
 def related_articles(article, limit=RELATED_ARTICLES):
-    """Published articles sharing the most people and organizations (1 query)."""
+    """Published articles sharing the most people and organizations (2 queries)."""
     people = PersonMention.objects.filter(article=article).values("person")
     organizations = OrganizationMention.objects.filter(article=article).values(
         "organization"
     )
     # Only the articles naming one of them (an indexed look-up through the
-    # mention tables), not a count over every published article.
+    # mention tables, a few hundred ids at most), not a count over every
+    # published article: the planner does not turn an OR of two IN subqueries
+    # of a grouped query into a semi-join, so the ids are fetched first.
     candidates = Q(
-        pk__in=PersonMention.objects.filter(person__in=people).values("article")
-    ) | Q(
-        pk__in=OrganizationMention.objects.filter(
-            organization__in=organizations
-        ).values("article")
+        pk__in=list(
+            PersonMention.objects.filter(person__in=people)
+            .order_by()
+            .values_list("article", flat=True)
+            .union(
+                OrganizationMention.objects.filter(organization__in=organizations)
+                .order_by()
+                .values_list("article", flat=True)
+            )
+        )
     )
     return list(
         Article.objects.published()
