@@ -6,10 +6,10 @@ API's JSON through ``articles.api.views``) are kept in the ``default`` cache
 otherwise). Two rules keep a cached response from ever showing old content:
 
 * **Every write changes the content generation.** Entries are keyed by the
-  current generation (a random token in the cache itself) and the request's
-  URL. The write path calls ``content_changed()`` after each write; the new
-  token makes every entry of the old one unreachable at once, on every app
-  server, whatever pages and responses the changed record shows on.
+  request's URL and carry the generation (a random token in the cache itself)
+  they were rendered under. The write path calls ``content_changed()`` after
+  each write; the new token makes every entry of the old one a miss at once, on
+  every app server, whatever pages and responses the changed record shows on.
 * **No entry outlives the next scheduled publication.** A scheduled article
   becomes public when its time comes, with no write; entries therefore expire no
   later than the earliest ``published_at`` still in the future (one indexed
@@ -44,7 +44,8 @@ from django.utils.cache import (
 
 GENERATION_KEY = "content:generation"
 NEXT_PUBLICATION_KEY = "content:next-publication:{generation}"
-ENTRY_KEY = "response:{generation}:{digest}"
+ENTRY_KEY = "response:{digest}"
+FRAGMENT_KEY = "fragment:{name}:{digest}"
 # No scheduled article: a sentinel, since None means "not computed yet".
 NOTHING_SCHEDULED = 0.0
 
@@ -134,19 +135,27 @@ def anonymous_request(request):
 
 
 class Lookup:
-    """One request's place in the cache: its key, and the entry if stored."""
+    """One request's place in the cache: its key, and the entry if stored.
+
+    Entries are keyed by the URL alone and carry the generation they were
+    rendered under; one round trip (a GET of the generation and the entry
+    together) answers a hit, and an entry of an older generation is a miss.
+    """
 
     def __init__(self, request, variant):
-        self.generation = current_generation()
         headers = "\n".join(request.META.get(name, "") for name in KEYED_HEADERS)
         digest = hashlib.sha256(
             f"{variant}\n{request.build_absolute_uri()}\n{headers}".encode()
         ).hexdigest()
-        self.key = ENTRY_KEY.format(generation=self.generation, digest=digest)
+        self.key = ENTRY_KEY.format(digest=digest)
+        found = _cache().get_many([GENERATION_KEY, self.key])
+        self.generation = found.get(GENERATION_KEY) or current_generation()
         self.next_key = NEXT_PUBLICATION_KEY.format(generation=self.generation)
-        found = _cache().get_many([self.key, self.next_key])
-        self.entry = found.get(self.key)
-        self.next_publication = found.get(self.next_key)
+        self.next_publication = None
+        entry = found.get(self.key)
+        self.entry = (
+            entry[1:] if entry is not None and entry[0] == self.generation else None
+        )
 
     def response(self, request):
         """The stored response (or a 304 for a matching ``If-None-Match``)."""
@@ -161,13 +170,7 @@ class Lookup:
 
     def timeout(self):
         """Seconds the entry may live: until the next scheduled publication."""
-        if self.next_publication is None:
-            self.next_publication = _next_publication()
-            until = self.next_publication - time.time()
-            if self.next_publication == NOTHING_SCHEDULED:
-                _cache().set(self.next_key, NOTHING_SCHEDULED, None)
-            elif until >= 1:
-                _cache().set(self.next_key, self.next_publication, int(until))
+        self.next_publication = next_publication(self.generation)
         limit = settings.RESPONSE_CACHE_SECONDS
         if self.next_publication != NOTHING_SCHEDULED:
             limit = min(limit, int(self.next_publication - time.time()))
@@ -185,8 +188,58 @@ class Lookup:
             if name.lower() != "set-cookie"
         ]
         _cache().set(
-            self.key, (response.status_code, headers, response.content), timeout
+            self.key,
+            (self.generation, response.status_code, headers, response.content),
+            timeout,
         )
+
+
+def next_publication(generation):
+    """The next scheduled publication as a timestamp (or NOTHING_SCHEDULED),
+    computed once per generation and kept until then."""
+    key = NEXT_PUBLICATION_KEY.format(generation=generation)
+    moment = _cache().get(key)
+    if moment is None:
+        moment = _next_publication()
+        until = moment - time.time()
+        if moment == NOTHING_SCHEDULED:
+            _cache().set(key, NOTHING_SCHEDULED, None)
+        elif until >= 1:
+            _cache().set(key, moment, int(until))
+    return moment
+
+
+class Fragment:
+    """A part of a page kept under the content generation, like a response.
+
+    The same two rules hold: an entry carries the generation it was rendered
+    under (any write makes it a miss) and lives no longer than the next
+    scheduled publication. ``FRAGMENT_CACHE_SECONDS`` caps its life (0: off).
+    A look-up is one round trip.
+    """
+
+    def __init__(self, name, *parts):
+        self.enabled = settings.FRAGMENT_CACHE_SECONDS > 0
+        self.value = None
+        if not self.enabled:
+            return
+        digest = hashlib.sha256("\n".join(map(str, parts)).encode()).hexdigest()
+        self.key = FRAGMENT_KEY.format(name=name, digest=digest)
+        found = _cache().get_many([GENERATION_KEY, self.key])
+        self.generation = found.get(GENERATION_KEY) or current_generation()
+        entry = found.get(self.key)
+        if entry is not None and entry[0] == self.generation:
+            self.value = entry[1]
+
+    def store(self, value):
+        if not self.enabled:
+            return
+        limit = settings.FRAGMENT_CACHE_SECONDS
+        moment = next_publication(self.generation)
+        if moment != NOTHING_SCHEDULED:
+            limit = min(limit, int(moment - time.time()))
+        if limit >= 1:
+            _cache().set(self.key, (self.generation, value), limit)
 
 
 def storable(response):
@@ -210,7 +263,7 @@ class PublicCacheMiddleware:
     """Serves the public pages from the shared cache.
 
     Sits above the session, authentication and CSRF middleware, so a hit costs
-    two cache round trips. The API caches its own responses after throttling
+    one cache round trip. The API caches its own responses after throttling
     (``articles.api.views``); the admin is never cached.
     """
 

@@ -26,6 +26,7 @@ from django.db.models import (
 )
 from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -34,7 +35,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import charts, visibility
+from . import cache, charts, visibility
 from .forms import SEARCH_MAX_LENGTH, DirectiveFilterForm, SearchForm
 from .models import (
     PARAGRAPH_SEPARATOR,
@@ -114,12 +115,44 @@ class ArticleDetailView(DetailView):
 
     context_object_name = "article"
     template_name = "articles/article_detail.html"
+    # The article's head tags and content, rendered once per content generation
+    # (cache.Fragment: never stale) for the public page; not for previews.
+    fragment_cache = True
+    head_template = "articles/partials/article_head.html"
+    main_template = "articles/partials/article_main.html"
 
     def get_queryset(self):
         return visibility.visible_articles().with_related()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        request = self.request
+        if self.fragment_cache:
+            # Absolute URLs (share link, QR code, JSON-LD) name the host.
+            fragment = cache.Fragment(
+                "article", self.object.pk, request.scheme, request.get_host()
+            )
+            parts = fragment.value
+        else:
+            fragment = parts = None
+        if parts is None:
+            full = self.page_context(dict(context))
+            parts = {
+                "description": full["description"],
+                "head": get_template(self.head_template).render(full, request),
+                "main": get_template(self.main_template).render(full, request),
+            }
+            if fragment is not None:
+                fragment.store(parts)
+        context.update(
+            description=parts["description"],
+            article_head=mark_safe(parts["head"]),  # rendered (escaped) above
+            article_main=mark_safe(parts["main"]),
+        )
+        return context
+
+    def page_context(self, context):
+        """Everything the article's head tags and content show."""
         article = self.object
         prefetch_related_objects(
             [article],
@@ -232,6 +265,7 @@ class ArticlePreviewView(ArticleDetailView):
 
     template_name = "articles/article_preview.html"
     pk_url_kwarg = "pk"
+    fragment_cache = False
 
     def dispatch(self, request, *args, **kwargs):
         user = request.user
@@ -321,8 +355,25 @@ def related_articles(article, limit=RELATED_ARTICLES):
     organizations = OrganizationMention.objects.filter(article=article).values(
         "organization"
     )
+    # Only the articles naming one of them (an indexed look-up through the
+    # mention tables, a few hundred ids at most), not a count over every
+    # published article: the planner does not turn an OR of two IN subqueries
+    # of a grouped query into a semi-join, so the ids are fetched first.
+    candidates = Q(
+        pk__in=list(
+            PersonMention.objects.filter(person__in=people)
+            .order_by()
+            .values_list("article", flat=True)
+            .union(
+                OrganizationMention.objects.filter(organization__in=organizations)
+                .order_by()
+                .values_list("article", flat=True)
+            )
+        )
+    )
     return list(
         Article.objects.published()
+        .filter(candidates)
         .exclude(pk=article.pk)
         .annotate(
             shared=Count(

@@ -227,6 +227,9 @@ if os.environ.get("REDIS_URL"):
 # RESPONSE_CACHE_SECONDS caps an entry's life; 0 turns the cache off.
 RESPONSE_CACHE_ALIAS = "default"
 RESPONSE_CACHE_SECONDS = int(os.environ.get("RESPONSE_CACHE_SECONDS", "600"))
+# Parts of pages (the article page's content) kept under the same generation,
+# so they are never stale either; used whether or not responses are cached.
+FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "600"))
 RESPONSE_CACHE_EXCLUDE = ["/admin/", "/api/", f"/{STATIC_URL}", f"/{MEDIA_URL}"]
 
 # The benchmark (bench/) adds a reference view and counts queries per request.

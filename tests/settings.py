@@ -32,3 +32,4 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 # The public response cache is off: most tests change rows with factories, not
 # through the write path. tests/test_cache.py turns it on, under its own keys.
 RESPONSE_CACHE_SECONDS = 0
+FRAGMENT_CACHE_SECONDS = 0

@@ -53,6 +53,7 @@ def response_cache(settings):
         "default": {**django_settings.CACHES["default"], "KEY_PREFIX": prefix}
     }
     settings.RESPONSE_CACHE_SECONDS = 600
+    settings.FRAGMENT_CACHE_SECONDS = 600
     yield
     delete_keys(prefix)
 
@@ -308,3 +309,22 @@ def test_a_young_generation_keeps_public_reads_on_the_primary(
     request.COOKIES[django_settings.SESSION_COOKIE_NAME] = "s"
     middleware(request)
     assert seen == [False, True, False]
+
+
+# Fragments (the article page's content, cached even with responses off) ----
+
+
+def test_the_article_fragment_is_reused_and_never_stale(site, settings):
+    settings.RESPONSE_CACHE_SECONDS = 0  # only the fragment cache
+    reader = Client()
+    first, cold = get(reader, ARTICLE)
+    again, warm_queries = get(reader, ARTICLE)
+    assert body(again) == body(first)
+    assert warm_queries == 2 < cold  # the article and the site parts; not its content
+    editor = Client()
+    editor.force_login(staff_user("chief", superuser=True))
+    url = f"/admin/articles/person/{site.liu.pk}/change/"
+    data = change_form_data(editor.get(url))
+    data["name"] = "刘新名"
+    assert editor.post(url, data).status_code == 302
+    assert "刘新名" in body(reader.get(ARTICLE))

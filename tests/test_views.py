@@ -612,7 +612,7 @@ def _grow(site, n):
     ("url", "queries"),
     [
         ("home", 4),
-        ("article", 11),
+        ("article", 12),  # + the ids of the articles sharing a name (related)
         ("organization", 8),
         ("person", 7),
         ("directives", 6),
