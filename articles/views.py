@@ -48,9 +48,9 @@ from .models import (
     PersonMention,
     Position,
     Section,
-    search_terms,
 )
 from .pagination import SeekPaginator
+from .search import search_terms
 
 DESCRIPTION_LENGTH = 120
 

@@ -17,6 +17,7 @@ from .base import (
     ArticleChoiceLimits,
     ArticlePartPermissions,
     DirectiveFormMixin,
+    SearchMixin,
     VersionedAdmin,
     VersionedInlineForm,
     VersionedInlineMixin,
@@ -86,7 +87,9 @@ class DirectiveSetAdminForm(VersionedModelForm):
 
 
 @admin.register(DirectiveSet)
-class DirectiveSetAdmin(ArticleChoiceLimits, ArticlePartPermissions, VersionedAdmin):
+class DirectiveSetAdmin(
+    SearchMixin, ArticleChoiceLimits, ArticlePartPermissions, VersionedAdmin
+):
     """A set entered once (issuer, position, heading, addressees), items beneath."""
 
     form = DirectiveSetAdminForm
@@ -199,7 +202,7 @@ class DirectiveAdminForm(DirectiveFormMixin, VersionedModelForm):
 
 
 @admin.register(Directive)
-class DirectiveAdmin(VersionedAdmin):
+class DirectiveAdmin(SearchMixin, VersionedAdmin):
     """Items listed on their own; each is edited within its set as well."""
 
     form = DirectiveAdminForm
