@@ -1177,3 +1177,30 @@ class ImportRecord(models.Model):
 
     def __str__(self):
         return self.source_url or self.text_hash[:12]
+
+
+class SearchEntry(models.Model):
+    """An article's text as search matches it, kept by ``articles.search.index``.
+
+    ``text`` is the folded title, subtitle, lede and body (Simplified, half width,
+    lower case) for the exact-phrase check. The token index beside it is
+    backend-specific and outside the ORM: a GIN-indexed ``tsvector`` column on
+    PostgreSQL, an FTS5 table on SQLite (migration 0009).
+    """
+
+    article = models.OneToOneField(
+        Article,
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="search_entry",
+    )
+    text = models.TextField(_("searchable text"))
+
+    class Meta:
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+        ordering = ["article"]
+
+    def __str__(self):
+        return str(self.article_id)

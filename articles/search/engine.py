@@ -1,13 +1,15 @@
 """The search backend: matching and ranking articles, sets, people, organizations.
 
-Today's backend matches in the database with ``icontains`` over the stored text
-(the query is folded to Simplified, half-width, lower case first). Every face
+Article text is matched through the index (``index.matching``: bigram tokens,
+then the folded phrase on the candidates); names, headings and directive text,
+short fields, with ``icontains`` on the folded query. Every face
 calls these functions, so an indexed backend replaces this module, not the faces.
 """
 
 from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.db.models.functions import Length, Lower, Replace
 
+from . import index
 from .query import search_terms
 
 
@@ -25,11 +27,7 @@ def _article_match(term):
     in_title, in_text = Q(), Q()
     for variant in term.variants:
         in_title |= Q(title__icontains=variant)
-        in_text |= (
-            Q(title__icontains=variant)
-            | Q(lede__icontains=variant)
-            | Q(body__icontains=variant)
-        )
+        in_text |= Q(pk__in=index.matching(variant))
     if term.organization_ids:
         in_text |= Exists(
             OrganizationMention.objects.filter(
@@ -117,26 +115,8 @@ def search_named(queryset, query):
 
 
 def search_article_api(queryset, query):
-    """The API's article ``q``: as the site, also through directives and mentions."""
-    from articles.models import Directive
-
-    def match(variant):
-        directives = Directive.objects.filter(text__icontains=variant).values(
-            "directive_set__article"
-        )
-        return Q(pk__in=directives)
-
-    terms = search_terms(query) if isinstance(query, str) else query
-    if not any(not t.exclude for t in terms):
-        return queryset.none()
-    for term in terms:
-        _, in_text = _article_match(term)
-        for variant in term.variants:
-            in_text |= match(variant)
-        queryset = (
-            queryset.exclude(in_text) if term.exclude else queryset.filter(in_text)
-        )
-    return queryset
+    """The API's article ``q``: as the site (directive text is part of the body)."""
+    return search_articles(queryset, query).order_by()
 
 
 def search_sets(queryset, query):
