@@ -8,7 +8,10 @@ Builds the corpus with ``generate.py`` (bulk) when the database does not hold
 ``--articles`` articles, then runs a fixed query set per class (2-char, 3-char,
 4+-char, alias, person, Traditional, two words, no hit) through
 ``articles.search`` as the search page does (first page of 10 plus the count)
-and prints p50/p95 per class in milliseconds.
+and prints p50/p95 per class in milliseconds. The index is (re)built when it
+does not cover every article, and its build time and size are printed. With
+``--baseline`` the same queries also run as a plain ``icontains`` scan over
+title, lede and body (the search before the index) for comparison.
 """
 
 import argparse
@@ -42,6 +45,7 @@ def main():
         "--database-url",
         default="postgres://postgres@127.0.0.1:5432/nr_search_bench",
     )
+    parser.add_argument("--baseline", action="store_true")
     args = parser.parse_args()
     os.environ.update(
         DJANGO_SETTINGS_MODULE="newsroom.settings",
@@ -53,9 +57,11 @@ def main():
 
     django.setup()
     from django.core.management import call_command
+    from django.db import connection
+    from django.db.models import Q
 
     from articles import search
-    from articles.models import Article, OrganizationAlias, Person
+    from articles.models import Article, OrganizationAlias, Person, SearchEntry
 
     call_command("migrate", verbosity=0)
     if Article.objects.count() != args.articles:
@@ -65,29 +71,56 @@ def main():
         generate.generate(args.articles)
         took = time.perf_counter() - started
         print(f"generated {args.articles} articles in {took:.1f} s")
+    if SearchEntry.objects.count() != Article.objects.count():
+        started = time.perf_counter()
+        call_command("rebuild_search_index", verbosity=0)
+        took = time.perf_counter() - started
+        print(f"indexed {Article.objects.count()} articles in {took:.1f} s")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_size_pretty(pg_total_relation_size('articles_searchentry')),"
+                " pg_size_pretty(pg_relation_size('articles_searchentry_vector_gin'))"
+            )
+            table, gin = cursor.fetchone()
+        print(f"index: table with text and vectors {table}, GIN {gin}")
+
+    def baseline(queryset, query):
+        for word in query.split():
+            queryset = queryset.filter(
+                Q(title__icontains=word)
+                | Q(lede__icontains=word)
+                | Q(body__icontains=word)
+            )
+        return queryset.order_by("-published_at")
+
+    engines = [("index", search.search_articles)]
+    if args.baseline:
+        engines.append(("icontains", baseline))
     CLASSES["alias"] = list(
         OrganizationAlias.objects.values_list("name", flat=True)[:4]
     )
     CLASSES["person"] = list(Person.objects.values_list("name", flat=True)[:4])
     published = Article.objects.published()
-    print(f"{'class':<12} {'p50 ms':>8} {'p95 ms':>8}  queries")
-    for name, queries in CLASSES.items():
-        timings = []
-        for _ in range(args.repeat):
-            for query in queries:
-                started = time.perf_counter()
-                found = search.search_articles(published, query)
-                list(found[:10])
-                found.count()
-                timings.append((time.perf_counter() - started) * 1000)
-        if not timings:
-            continue
-        timings.sort()
-        p95 = timings[min(len(timings) - 1, int(len(timings) * 0.95))]
-        print(
-            f"{name:<12} {statistics.median(timings):8.1f} {p95:8.1f}  "
-            + " ".join(queries)
-        )
+    print(f"{'engine':<10} {'class':<12} {'p50 ms':>8} {'p95 ms':>8}  queries")
+    for engine, run in engines:
+        for name, queries in CLASSES.items():
+            timings = []
+            for _ in range(args.repeat):
+                for query in queries:
+                    started = time.perf_counter()
+                    found = run(published, query)
+                    list(found[:10])
+                    found.count()
+                    timings.append((time.perf_counter() - started) * 1000)
+            if not timings:
+                continue
+            timings.sort()
+            p95 = timings[min(len(timings) - 1, int(len(timings) * 0.95))]
+            print(
+                f"{engine:<10} {name:<12} {statistics.median(timings):8.1f} "
+                f"{p95:8.1f}  " + " ".join(queries)
+            )
 
 
 if __name__ == "__main__":
