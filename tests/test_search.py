@@ -114,3 +114,49 @@ def test_admin_search_finds_drafts_by_traditional_words(admin_client):
     )
     assert response.status_code == 200
     assert draft in list(response.context["cl"].result_list)
+
+
+def test_search_page_shows_cards_for_the_named_person_and_organization(client):
+    build_site()
+    page = client.get(reverse("articles:search"), {"q": "刘晖 北科院"})
+    html = page.content.decode()
+    assert [p.name for p in page.context["people"]] == ["刘晖"]
+    assert [o.name for o in page.context["organizations"]] == ["北京市科学技术研究院"]
+    assert 'href="/people/liu-hui/"' in html
+    assert "北京市科学技术研究院党组书记" in html  # the current title on the card
+    assert "又称：北科院" in html
+
+
+def test_search_page_lists_sets_whose_items_match_with_the_item_marked(client):
+    build_site()
+    page = client.get(reverse("articles:search"), {"q": "高质量发展"})
+    sets = page.context["matching_sets"]
+    assert [(s.issuer.name, s.heading) for s in sets] == [("刘晖", "四点要求")]
+    assert [i.text for i in sets[0].matching_items] == ["扎实推进全院高质量发展。"]
+    assert "扎实推进全院<mark>高质量发展</mark>。" in page.content.decode()
+
+
+def test_an_organization_known_only_from_a_draft_gets_no_card(client):
+    scoop = factories.OrganizationFactory(name="北京量子新研究中心", slug="scoop")
+    draft = factories.DraftArticleFactory(body="北京量子新研究中心成立。")
+    factories.OrganizationMentionFactory(article=draft, organization=scoop)
+    page = client.get(reverse("articles:search"), {"q": "北京量子新研究中心"})
+    assert page.context["organizations"] == []
+    assert "scoop" not in page.content.decode()
+
+
+def test_an_empty_result_suggests_fewer_words(client):
+    factories.ArticleFactory(body="中关村论坛开幕。")
+    page = client.get(reverse("articles:search"), {"q": "中关村 量子引力"})
+    assert list(page.context["results"]) == []
+    assert "中关村" in page.context["suggestions"]
+    assert "?q=%E4%B8%AD%E5%85%B3%E6%9D%91" in page.content.decode()
+
+
+def test_highlights_stay_escaped(client):
+    factories.ArticleFactory(
+        title="<script>alert(1)</script>科技", body="科技<b>新闻</b>"
+    )
+    html = client.get(reverse("articles:search"), {"q": "科技"}).content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;" in html

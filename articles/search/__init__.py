@@ -5,6 +5,8 @@ matches text on its own.
 """
 
 from .engine import (
+    entity_cards,
+    matching_sets,
     search_any,
     search_article_api,
     search_articles,
@@ -16,6 +18,8 @@ from .fold import fold, fold_query, tokens
 from .query import SEARCH_MAX_WORDS, SearchTerm, search_terms, search_words
 
 __all__ = [
+    "entity_cards",
+    "matching_sets",
     "SEARCH_MAX_WORDS",
     "SearchTerm",
     "fold",

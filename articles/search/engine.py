@@ -144,3 +144,81 @@ def search_any(queryset, query):
     else:
         found = search_named(queryset, query)
     return found
+
+
+def entity_cards(terms, *, user=None):
+    """The people and organizations the query names, as the public may see them.
+
+    Two lists (people with their visible positions, organizations with their
+    aliases), in at most four queries whatever the number of terms.
+    """
+    from django.db.models import Prefetch
+
+    from articles import visibility
+
+    person_ids = {pk for term in terms if not term.exclude for pk in term.person_ids}
+    organization_ids = {
+        pk for term in terms if not term.exclude for pk in term.organization_ids
+    }
+    people, organizations = [], []
+    if person_ids:
+        positions = (
+            visibility.visible_positions(user)
+            .filter(end_date__isnull=True)
+            .select_related("organization")
+        )
+        people = list(
+            visibility.visible_people(user)
+            .filter(pk__in=person_ids)
+            .prefetch_related(
+                Prefetch("positions", queryset=positions, to_attr="card_positions")
+            )
+            .order_by("name")
+        )
+    if organization_ids:
+        organizations = list(
+            visibility.visible_organizations(user)
+            .filter(pk__in=organization_ids)
+            .prefetch_related("aliases")
+            .order_by("name")
+        )
+    return people, organizations
+
+
+MATCHING_SETS = 5
+
+
+def matching_sets(queryset, terms):
+    """Up to ``MATCHING_SETS`` sets of ``queryset`` one of whose items holds every
+    word, newest first, each with ``matching_items``.
+
+    Only items of articles the index already found are read, so the item text
+    check never runs over every directive.
+    """
+    from django.db.models import Prefetch
+
+    from articles.models import Directive
+
+    words = [term for term in terms if not term.exclude]
+    if not words:
+        return []
+    items = Directive.objects.all()
+    for term in words:
+        condition = Q()
+        for variant in term.variants:
+            condition |= Q(directive_set__article__in=index.matching(variant)) & Q(
+                text__icontains=variant
+            )
+        items = items.filter(condition)
+    return list(
+        queryset.filter(pk__in=items.values("directive_set"))
+        .select_related("article", "issuer")
+        .prefetch_related(
+            Prefetch(
+                "items",
+                queryset=items.order_by("ordinal", "pk"),
+                to_attr="matching_items",
+            )
+        )
+        .order_by("-article__published_at", "number")[:MATCHING_SETS]
+    )
