@@ -11,3 +11,7 @@ class ArticlesConfig(AppConfig):
         from .services.history import register_models
 
         register_models()
+
+        from .search import index
+
+        index.connect()

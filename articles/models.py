@@ -7,11 +7,10 @@ do what" without parsing prose again.
 """
 
 import re
-from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import Case, Exists, OuterRef, Q, Value, When
-from django.db.models.functions import Length, Lower, Now, Replace
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -421,80 +420,6 @@ class Position(models.Model):
         return f"{self.person.name} · {self.organization.name} {self.title}"
 
 
-SEARCH_MAX_WORDS = 8
-SEARCH_MAX_VARIANTS = 12
-SEARCH_WORD_SEPARATORS = re.compile(r"[\s\u3000,，;；、]+")
-
-
-@dataclass(frozen=True)
-class SearchTerm:
-    """One word of a search and the other names it stands for."""
-
-    word: str
-    variants: tuple = ()
-    organization_ids: frozenset = field(default_factory=frozenset)
-    person_ids: frozenset = field(default_factory=frozenset)
-    entities: tuple = ()  # the Organization and Person records it names
-
-
-def search_words(query):
-    """The distinct words of ``query`` (split on spaces and list punctuation)."""
-    words = []
-    for word in SEARCH_WORD_SEPARATORS.split(query.strip()):
-        if word and word not in words:
-            words.append(word)
-    return words[:SEARCH_MAX_WORDS]
-
-
-def search_terms(query):
-    """``query``'s words, each with the names of what it denotes (two queries).
-
-    A word that is the full name or an alias of an organization or person also
-    matches that entity's other names, so 北科院 finds 北京市科学技术研究院.
-    """
-    words = search_words(query)
-    if not words:
-        return []
-    variants = {word: [word] for word in words}
-    entities = {word: [] for word in words}
-    for candidates in (Organization.objects.all(), Person.objects.public()):
-        model = candidates.model
-        matching = candidates.filter(Q(name__in=words) | Q(aliases__name__in=words))
-        names, records = {}, {}
-        for pk, name, slug, alias in model.objects.filter(
-            pk__in=matching.values("pk")
-        ).values_list("pk", "name", "slug", "aliases__name"):
-            names.setdefault(pk, {name}).add(alias or name)
-            records[pk] = model(pk=pk, name=name, slug=slug)
-        for pk, entity_names in names.items():
-            for word in words:
-                if word in entity_names:
-                    entities[word].append(records[pk])
-                    variants[word].extend(
-                        sorted(n for n in entity_names if n not in variants[word])
-                    )
-    return [
-        SearchTerm(
-            word=word,
-            variants=tuple(variants[word][:SEARCH_MAX_VARIANTS]),
-            organization_ids=frozenset(
-                e.pk for e in entities[word] if isinstance(e, Organization)
-            ),
-            person_ids=frozenset(e.pk for e in entities[word] if isinstance(e, Person)),
-            entities=tuple(entities[word]),
-        )
-        for word in words
-    ]
-
-
-def _occurrences(field_name, text):
-    """How many times ``text`` occurs in the field, case-insensitively (SQL)."""
-    folded = Lower(field_name)
-    return (
-        Length(folded) - Length(Replace(folded, Lower(Value(text)), Value("")))
-    ) / Value(len(text))
-
-
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """The one definition of "public": published, and not scheduled for later."""
@@ -528,52 +453,10 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def search(self, query):
-        """Articles matching every word of ``query``, best first.
+        """Articles matching ``query``, best first (``articles.search``)."""
+        from .search import search_articles
 
-        ``query`` is a string or the ``SearchTerm`` list ``search_terms()`` made of
-        it. A word matches an article when the title, lede or body contains it or
-        another name of the organization or person it names (北科院 finds
-        北京市科学技术研究院), or when the article mentions that organization or
-        person. Ranking happens in the database: articles with more words in the
-        title first, then those with more occurrences, then the newest.
-        """
-        terms = search_terms(query) if isinstance(query, str) else query
-        if not terms:
-            return self.none()
-        title_hits, occurrences = Value(0), Value(0)
-        queryset = self
-        for term in terms:
-            in_title = Q()
-            in_text = Q()
-            for variant in term.variants:
-                in_title |= Q(title__icontains=variant)
-                in_text |= (
-                    Q(title__icontains=variant)
-                    | Q(lede__icontains=variant)
-                    | Q(body__icontains=variant)
-                )
-                for field_name in ("title", "lede", "body"):
-                    occurrences = occurrences + _occurrences(field_name, variant)
-            if term.organization_ids:
-                in_text |= Exists(
-                    OrganizationMention.objects.filter(
-                        article=OuterRef("pk"),
-                        organization__in=term.organization_ids,
-                    )
-                )
-            if term.person_ids:
-                in_text |= Exists(
-                    PersonMention.objects.filter(
-                        article=OuterRef("pk"), person__in=term.person_ids
-                    )
-                )
-            queryset = queryset.filter(in_text)
-            title_hits = title_hits + Case(
-                When(in_title, then=Value(1)), default=Value(0)
-            )
-        return queryset.annotate(
-            search_title_hits=title_hits, search_occurrences=occurrences
-        ).order_by("-search_title_hits", "-search_occurrences", "-published_at", "-pk")
+        return search_articles(self, query)
 
 
 class Article(models.Model):
@@ -1294,3 +1177,30 @@ class ImportRecord(models.Model):
 
     def __str__(self):
         return self.source_url or self.text_hash[:12]
+
+
+class SearchEntry(models.Model):
+    """An article's text as search matches it, kept by ``articles.search.index``.
+
+    ``text`` is the folded title, subtitle, lede and body (Simplified, half width,
+    lower case) for the exact-phrase check. The token index beside it is
+    backend-specific and outside the ORM: a GIN-indexed ``tsvector`` column on
+    PostgreSQL, an FTS5 table on SQLite (migration 0009).
+    """
+
+    article = models.OneToOneField(
+        Article,
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="search_entry",
+    )
+    text = models.TextField(_("searchable text"))
+
+    class Meta:
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+        ordering = ["article"]
+
+    def __str__(self):
+        return str(self.article_id)

@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import cache, charts, visibility
+from . import cache, charts, search, visibility
 from .forms import SEARCH_MAX_LENGTH, DirectiveFilterForm, SearchForm
 from .models import (
     PARAGRAPH_SEPARATOR,
@@ -49,9 +49,9 @@ from .models import (
     PersonMention,
     Position,
     Section,
-    search_terms,
 )
 from .pagination import SeekPaginator
+from .search import search_terms
 
 DESCRIPTION_LENGTH = 120
 
@@ -604,6 +604,15 @@ class SearchView(ListView):
             response.status_code = 400
         return response
 
+    def _suggestions(self, people, organizations):
+        """Ways on from an empty result: an entity's full name, fewer words."""
+        query = self.form.cleaned_data.get("q", "") if self.form.is_valid() else ""
+        found = [o.name for o in organizations if o.name != query]
+        words = [term.word for term in self.terms if not term.exclude]
+        if len(words) > 1:
+            found.extend(words)
+        return list(dict.fromkeys(found))[:5]
+
     def get_queryset(self):
         if not self.terms:
             return Article.objects.none()
@@ -615,22 +624,10 @@ class SearchView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        entities = {}
-        for term in self.terms:
-            for entity in term.entities:
-                entities[(type(entity), entity.pk)] = entity
-        # Organizations known only from unpublished material are not named.
-        named = [pk for (model, pk) in entities if model is Organization]
-        public = set(
-            visibility.visible_organizations()
-            .filter(pk__in=named)
-            .values_list("pk", flat=True)
-        )
-        entities = {
-            key: entity
-            for key, entity in entities.items()
-            if key[0] is not Organization or key[1] in public
-        }
+        # Only what the public may see is named: a person or organization
+        # known only from unpublished material gets no card.
+        people, organizations = search.entity_cards(self.terms)
+        sets = search.matching_sets(DirectiveSet.objects.published(), self.terms)
         context.update(
             form=self.form,
             query=self.form.cleaned_data.get("q", "") if self.form.is_valid() else "",
@@ -638,7 +635,13 @@ class SearchView(ListView):
             query_string=urlencode({"q": self.form.data.get("q", "")}),
             max_length=SEARCH_MAX_LENGTH,
             variants=[v for term in self.terms for v in term.variants],
-            entities=list(entities.values()),
+            entities=[*people, *organizations],
+            people=people,
+            organizations=organizations,
+            matching_sets=sets,
+            suggestions=self._suggestions(people, organizations)
+            if not context["paginator"].count
+            else [],
         )
         return context
 

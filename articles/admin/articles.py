@@ -34,6 +34,7 @@ from .base import (
     ArticleInlinePermissions,
     ArticlePartPermissions,
     NewsroomAdmin,
+    SearchMixin,
     VerbatimInlineMixin,
     VersionedAdmin,
     article_page_url,
@@ -198,7 +199,7 @@ class PublishForm(forms.Form):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionedAdmin):
+class ArticleAdmin(SearchMixin, VersionedAdmin):
     """The whole article on one page. Status and date are shown, not edited:
     they change only through publish and unpublish (actions and buttons)."""
 

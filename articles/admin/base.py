@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from .. import permissions, services
+from .. import permissions, search, services
 from ..models import Article, first_clause
 from ..text import normalize_newlines
 
@@ -41,6 +41,25 @@ def directive_page_url(directive):
 
 
 # Verbatim text ----------------------------------------------------------------
+
+
+class SearchMixin:
+    """The admin's search box (and autocomplete) asks ``articles.search`` too.
+
+    Django's own ``search_fields`` match stays (slugs, related names); the search
+    module adds what it understands (folding, aliases, names run together).
+    """
+
+    def get_search_results(self, request, queryset, search_term):
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        if not search_term.strip():
+            return found, duplicates
+        matched = search.search_any(queryset, search_term)
+        combined = queryset.filter(
+            models.Q(pk__in=found.order_by().values("pk"))
+            | models.Q(pk__in=matched.order_by().values("pk"))
+        )
+        return combined, False
 
 
 class VerbatimCharField(forms.CharField):

@@ -18,6 +18,7 @@ from .base import (
     ArticleInlinePermissions,
     ArticlePartPermissions,
     DirectiveFormMixin,
+    SearchMixin,
     VersionedAdmin,
     VersionedInlineForm,
     VersionedInlineMixin,
@@ -74,7 +75,9 @@ class DirectiveSetAdminForm(VersionedModelForm):
 
 
 @admin.register(DirectiveSet)
-class DirectiveSetAdmin(ArticleChoiceLimits, ArticlePartPermissions, VersionedAdmin):
+class DirectiveSetAdmin(
+    SearchMixin, ArticleChoiceLimits, ArticlePartPermissions, VersionedAdmin
+):
     """A set entered once (issuer, position, heading, addressees), items beneath."""
 
     form = DirectiveSetAdminForm
@@ -187,7 +190,7 @@ class DirectiveAdminForm(DirectiveFormMixin, VersionedModelForm):
 
 
 @admin.register(Directive)
-class DirectiveAdmin(VersionedAdmin):
+class DirectiveAdmin(SearchMixin, VersionedAdmin):
     """Items listed on their own; each is edited within its set as well."""
 
     form = DirectiveAdminForm

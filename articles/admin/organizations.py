@@ -9,6 +9,7 @@ from ..models import (
     OrganizationAlias,
 )
 from .base import (
+    SearchMixin,
     VersionedAdmin,
     VersionedInlineMixin,
 )
@@ -40,7 +41,7 @@ class ChildOrganizationInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(VersionedAdmin):
+class OrganizationAdmin(SearchMixin, VersionedAdmin):
     list_display = ["name", "kind", "parent", "alias_names", "child_count"]
     list_filter = ["kind", ("parent", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["parent"]

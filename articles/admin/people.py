@@ -13,6 +13,7 @@ from ..models import (
 from .base import (
     ArticleChoiceLimits,
     ArticlePartPermissions,
+    SearchMixin,
     VersionedAdmin,
     VersionedInlineMixin,
 )
@@ -42,7 +43,7 @@ class PositionInline(ArticleChoiceLimits, VersionedInlineMixin, admin.TabularInl
 
 
 @admin.register(Person)
-class PersonAdmin(VersionedAdmin):
+class PersonAdmin(SearchMixin, VersionedAdmin):
     list_display = ["name", "slug", "alias_names", "titles", "directive_count"]
     list_filter = [("positions__organization", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "slug", "aliases__name", "positions__title"]

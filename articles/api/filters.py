@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.filters import OrderingFilter
 
+from articles import search
 from articles.models import (
     Article,
     Directive,
@@ -21,7 +22,6 @@ from articles.models import (
     OrganizationAlias,
     OrganizationMention,
     Person,
-    PersonAlias,
     PersonMention,
     Position,
 )
@@ -81,24 +81,7 @@ class ArticleFilter(filters.FilterSet):
         fields = []
 
     def filter_q(self, queryset, name, value):
-        people = PersonMention.objects.filter(
-            Q(person__name__icontains=value) | Q(person__aliases__name__icontains=value)
-        ).values("article")
-        organizations = OrganizationMention.objects.filter(
-            Q(organization__name__icontains=value)
-            | Q(organization__aliases__name__icontains=value)
-        ).values("article")
-        directives = Directive.objects.filter(text__icontains=value).values(
-            "directive_set__article"
-        )
-        return queryset.filter(
-            Q(title__icontains=value)
-            | Q(lede__icontains=value)
-            | Q(body__icontains=value)
-            | Q(pk__in=directives)
-            | Q(pk__in=people)
-            | Q(pk__in=organizations)
-        )
+        return search.search_article_api(queryset, value)
 
     def filter_section(self, queryset, name, value):
         return queryset.filter(Q(section__slug=value) | Q(section__parent__slug=value))
@@ -166,14 +149,7 @@ class DirectiveFilter(filters.FilterSet):
         fields = []
 
     def filter_q(self, queryset, name, value):
-        issuers = PersonAlias.objects.filter(name__icontains=value).values("person")
-        return queryset.filter(
-            Q(text__icontains=value)
-            | Q(summary__icontains=value)
-            | Q(directive_set__heading__icontains=value)
-            | Q(directive_set__issuer__name__icontains=value)
-            | Q(directive_set__issuer__in=issuers)
-        )
+        return search.search_directives(queryset, value)
 
     def filter_addressee(self, queryset, name, value):
         return queryset.filter(
@@ -241,8 +217,7 @@ class PersonFilter(filters.FilterSet):
         fields = []
 
     def filter_q(self, queryset, name, value):
-        aliases = PersonAlias.objects.filter(name__icontains=value).values("person")
-        return queryset.filter(Q(name__icontains=value) | Q(pk__in=aliases))
+        return search.search_named(queryset, value)
 
     def filter_organization(self, queryset, name, value):
         positions = visible_positions(self.request.user).filter(
@@ -275,10 +250,7 @@ class OrganizationFilter(filters.FilterSet):
         fields = []
 
     def filter_q(self, queryset, name, value):
-        aliases = OrganizationAlias.objects.filter(name__icontains=value).values(
-            "organization"
-        )
-        return queryset.filter(Q(name__icontains=value) | Q(pk__in=aliases))
+        return search.search_named(queryset, value)
 
     def filter_parent(self, queryset, name, value):
         # A hidden organization's slug filters as one that does not exist.

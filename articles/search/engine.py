@@ -1,0 +1,224 @@
+"""The search backend: matching and ranking articles, sets, people, organizations.
+
+Article text is matched through the index (``index.matching``: bigram tokens,
+then the folded phrase on the candidates); names, headings and directive text,
+short fields, with ``icontains`` on the folded query. Every face
+calls these functions, so an indexed backend replaces this module, not the faces.
+"""
+
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
+from django.db.models.functions import Length, Lower, Replace
+
+from . import index
+from .query import search_terms
+
+
+def _occurrences(field_name, text):
+    """How many times ``text`` occurs in the field, case-insensitively (SQL)."""
+    folded = Lower(field_name)
+    return (
+        Length(folded) - Length(Replace(folded, Lower(Value(text)), Value("")))
+    ) / Value(len(text))
+
+
+def _article_match(term):
+    from articles.models import OrganizationMention, PersonMention
+
+    in_title, in_text = Q(), Q()
+    for variant in term.variants:
+        in_title |= Q(title__icontains=variant)
+        in_text |= Q(pk__in=index.matching(variant))
+    if term.organization_ids:
+        in_text |= Exists(
+            OrganizationMention.objects.filter(
+                article=OuterRef("pk"), organization__in=term.organization_ids
+            )
+        )
+    if term.person_ids:
+        in_text |= Exists(
+            PersonMention.objects.filter(
+                article=OuterRef("pk"), person__in=term.person_ids
+            )
+        )
+    return in_title, in_text
+
+
+def search_articles(queryset, query):
+    """Articles of ``queryset`` matching every word of ``query``, best first.
+
+    ``query`` is a string or the ``SearchTerm`` list ``search_terms()`` made of
+    it. A word matches when the title, lede or body contains it or another name
+    of the organization or person it names, or when the article mentions that
+    entity; a ``-word`` excludes. Ranked by words in the title, then
+    occurrences, then the newest.
+    """
+    terms = search_terms(query) if isinstance(query, str) else query
+    if not any(not t.exclude for t in terms):
+        return queryset.none()
+    title_hits, occurrences = Value(0), Value(0)
+    for term in terms:
+        in_title, in_text = _article_match(term)
+        if term.exclude:
+            queryset = queryset.exclude(in_text)
+            continue
+        queryset = queryset.filter(in_text)
+        for variant in term.variants:
+            for field_name in ("title", "lede", "body"):
+                occurrences = occurrences + _occurrences(field_name, variant)
+        title_hits = title_hits + Case(When(in_title, then=Value(1)), default=Value(0))
+    return queryset.annotate(
+        search_title_hits=title_hits, search_occurrences=occurrences
+    ).order_by("-search_title_hits", "-search_occurrences", "-published_at", "-pk")
+
+
+def _each_term(queryset, query, match):
+    terms = search_terms(query) if isinstance(query, str) else query
+    if not any(not t.exclude for t in terms):
+        return queryset.none()
+    for term in terms:
+        condition = Q()
+        for variant in term.variants:
+            condition |= match(variant)
+        queryset = (
+            queryset.exclude(condition) if term.exclude else queryset.filter(condition)
+        )
+    return queryset
+
+
+def search_directives(queryset, query):
+    """Directives whose text, summary, set heading or issuer matches ``query``."""
+    from articles.models import PersonAlias
+
+    def match(variant):
+        issuers = PersonAlias.objects.filter(name__icontains=variant).values("person")
+        return (
+            Q(text__icontains=variant)
+            | Q(summary__icontains=variant)
+            | Q(directive_set__heading__icontains=variant)
+            | Q(directive_set__issuer__name__icontains=variant)
+            | Q(directive_set__issuer__in=issuers)
+        )
+
+    return _each_term(queryset, query, match)
+
+
+def search_named(queryset, query):
+    """People or organizations whose name or an alias matches ``query``."""
+    alias_model = queryset.model.aliases.rel.related_model
+    owner = queryset.model.aliases.rel.field.name
+
+    def match(variant):
+        aliases = alias_model.objects.filter(name__icontains=variant).values(owner)
+        return Q(name__icontains=variant) | Q(pk__in=aliases)
+
+    return _each_term(queryset, query, match)
+
+
+def search_article_api(queryset, query):
+    """The API's article ``q``: as the site (directive text is part of the body)."""
+    return search_articles(queryset, query).order_by()
+
+
+def search_sets(queryset, query):
+    """Directive sets whose heading, issuer or one of whose items matches."""
+    from articles.models import Directive
+
+    items = search_directives(Directive.objects.all(), query)
+    return queryset.filter(pk__in=items.values("directive_set"))
+
+
+def search_any(queryset, query):
+    """``queryset`` narrowed to what matches ``query``, for the model it holds.
+
+    What the admin's search box (and so its autocomplete) asks; no ranking.
+    """
+    from articles.models import Article, Directive, DirectiveSet
+
+    model = queryset.model
+    if model is Article:
+        found = search_articles(queryset, query).order_by()
+    elif model is Directive:
+        found = search_directives(queryset, query)
+    elif model is DirectiveSet:
+        found = search_sets(queryset, query)
+    else:
+        found = search_named(queryset, query)
+    return found
+
+
+def entity_cards(terms, *, user=None):
+    """The people and organizations the query names, as the public may see them.
+
+    Two lists (people with their visible positions, organizations with their
+    aliases), in at most four queries whatever the number of terms.
+    """
+    from django.db.models import Prefetch
+
+    from articles import visibility
+
+    person_ids = {pk for term in terms if not term.exclude for pk in term.person_ids}
+    organization_ids = {
+        pk for term in terms if not term.exclude for pk in term.organization_ids
+    }
+    people, organizations = [], []
+    if person_ids:
+        positions = (
+            visibility.visible_positions(user)
+            .filter(end_date__isnull=True)
+            .select_related("organization")
+        )
+        people = list(
+            visibility.visible_people(user)
+            .filter(pk__in=person_ids)
+            .prefetch_related(
+                Prefetch("positions", queryset=positions, to_attr="card_positions")
+            )
+            .order_by("name")
+        )
+    if organization_ids:
+        organizations = list(
+            visibility.visible_organizations(user)
+            .filter(pk__in=organization_ids)
+            .prefetch_related("aliases")
+            .order_by("name")
+        )
+    return people, organizations
+
+
+MATCHING_SETS = 5
+
+
+def matching_sets(queryset, terms):
+    """Up to ``MATCHING_SETS`` sets of ``queryset`` one of whose items holds every
+    word, newest first, each with ``matching_items``.
+
+    Only items of articles the index already found are read, so the item text
+    check never runs over every directive.
+    """
+    from django.db.models import Prefetch
+
+    from articles.models import Directive
+
+    words = [term for term in terms if not term.exclude]
+    if not words:
+        return []
+    items = Directive.objects.all()
+    for term in words:
+        condition = Q()
+        for variant in term.variants:
+            condition |= Q(directive_set__article__in=index.matching(variant)) & Q(
+                text__icontains=variant
+            )
+        items = items.filter(condition)
+    return list(
+        queryset.filter(pk__in=items.values("directive_set"))
+        .select_related("article", "issuer")
+        .prefetch_related(
+            Prefetch(
+                "items",
+                queryset=items.order_by("ordinal", "pk"),
+                to_attr="matching_items",
+            )
+        )
+        .order_by("-article__published_at", "number")[:MATCHING_SETS]
+    )

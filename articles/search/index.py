@@ -1,0 +1,190 @@
+"""The article index: folded text for the phrase check, bigram tokens for speed.
+
+Every article has one ``SearchEntry`` row holding its folded searchable text.
+Beside it each backend keeps the same tokens (``fold.tokens``: CJK bigrams,
+Latin words and numbers whole) in its own full-text form:
+
+* PostgreSQL: ``articles_searchentry.vector``, a ``tsvector`` built from the
+  token array (no parser in between) under a GIN index;
+* SQLite: the FTS5 table ``articles_searchentry_fts`` (tokenizer
+  ``unicode61``) with the article's id as rowid.
+
+A phrase is found by ANDing its tokens through the index, then checking the
+folded phrase on those candidates only, so no query reads every body. The
+entry is written in the same transaction as the article (``connect``), so no
+writer (the services, ``loaddata``, the importer, a restore) can leave it stale.
+"""
+
+import re
+
+from django.db import connections
+from django.db.models import signals
+from django.db.models.expressions import RawSQL
+
+from .fold import fold_query, tokens
+
+# Tokens the index keeps: the FTS5 tokenizer drops pure punctuation, and a
+# PostgreSQL lexeme must stay well under its 2 KB limit.
+_INDEXABLE = re.compile(r"[^\W_]")
+MAX_TOKEN_LENGTH = 200
+BATCH = 500
+
+
+def _folded(fields, items):
+    return fold_query("\n".join(part or "" for part in (*fields, *items)))
+
+
+def _item_texts(article_ids, using):
+    """The directive item texts of each article in ``article_ids`` (one query)."""
+    from articles.models import Directive
+
+    texts = {}
+    rows = (
+        Directive.objects.using(using)
+        .filter(directive_set__article__in=article_ids)
+        .order_by("directive_set__number", "ordinal", "pk")
+        .values_list("directive_set__article", "text")
+    )
+    for article_id, text in rows:
+        texts.setdefault(article_id, []).append(text)
+    return texts
+
+
+def searchable_text(article, *, using="default"):
+    """What search reads of ``article``, folded: its text fields, then its
+    directive items (which an editor may word apart from the body)."""
+    fields = (article.title, article.subtitle, article.lede, article.body)
+    return _folded(fields, _item_texts([article.pk], using).get(article.pk, []))
+
+
+def index_tokens(text):
+    """The distinct, sorted index tokens of already folded ``text``."""
+    return sorted(
+        {
+            token
+            for token in tokens(text)
+            if len(token) <= MAX_TOKEN_LENGTH and _INDEXABLE.search(token)
+        }
+    )
+
+
+def _write(cursor, vendor, article_id, text):
+    token_list = index_tokens(text)
+    if vendor == "postgresql":
+        cursor.execute(
+            "INSERT INTO articles_searchentry (article_id, text, vector) "
+            "VALUES (%s, %s, array_to_tsvector(%s::text[])) "
+            "ON CONFLICT (article_id) DO UPDATE "
+            "SET text = EXCLUDED.text, vector = EXCLUDED.vector",
+            [article_id, text, token_list],
+        )
+        return
+    cursor.execute(
+        "INSERT OR REPLACE INTO articles_searchentry (article_id, text) "
+        "VALUES (%s, %s)",
+        [article_id, text],
+    )
+    if vendor == "sqlite":
+        cursor.execute(
+            "DELETE FROM articles_searchentry_fts WHERE rowid = %s", [article_id]
+        )
+        cursor.execute(
+            "INSERT INTO articles_searchentry_fts (rowid, tokens) VALUES (%s, %s)",
+            [article_id, " ".join(token_list)],
+        )
+
+
+def index_article(article, *, using="default"):
+    """Write ``article``'s entry (insert or replace) in the current transaction."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        text = searchable_text(article, using=using)
+        _write(cursor, connection.vendor, article.pk, text)
+
+
+def rebuild(*, articles=None, using="default", progress=None):
+    """Index every article of ``articles`` (all by default) in batches.
+
+    Returns how many were indexed; ``progress(done)`` is called after each batch.
+    """
+    if articles is None:
+        from articles.models import Article
+
+        articles = Article.objects.all()
+    connection = connections[using]
+    rows = (
+        articles.using(using)
+        .order_by("pk")
+        .values_list("pk", "title", "subtitle", "lede", "body")
+    )
+    done, last = 0, 0
+    with connection.cursor() as cursor:
+        while batch := list(rows.filter(pk__gt=last)[:BATCH]):
+            items = _item_texts([row[0] for row in batch], using)
+            for pk, *fields in batch:
+                _write(
+                    cursor, connection.vendor, pk, _folded(fields, items.get(pk, []))
+                )
+            done += len(batch)
+            last = batch[-1][0]
+            if progress:
+                progress(done)
+    return done
+
+
+def matching(phrase, *, using="default"):
+    """A subquery of the ids of articles whose searchable text holds ``phrase``.
+
+    ``phrase`` is folded here; its tokens narrow through the index, the phrase
+    itself is checked on what remains.
+    """
+    folded = fold_query(phrase)
+    token_list = index_tokens(folded)
+    vendor = connections[using].vendor
+    if vendor == "postgresql" and token_list:
+        query = " & ".join("'" + token.replace("'", "''") + "'" for token in token_list)
+        return RawSQL(
+            "SELECT article_id FROM articles_searchentry "
+            "WHERE vector @@ %s::tsquery AND strpos(text, %s) > 0",
+            [query, folded],
+        )
+    if vendor == "sqlite" and token_list:
+        query = " AND ".join(
+            '"' + token.replace('"', '""') + '"' for token in token_list
+        )
+        return RawSQL(
+            "SELECT article_id FROM articles_searchentry WHERE article_id IN "
+            "(SELECT rowid FROM articles_searchentry_fts "
+            "WHERE articles_searchentry_fts MATCH %s) AND instr(text, %s) > 0",
+            [query, folded],
+        )
+    # Punctuation only (nothing to index): the folded text itself is checked.
+    function = "strpos" if vendor == "postgresql" else "instr"
+    return RawSQL(
+        f"SELECT article_id FROM articles_searchentry WHERE {function}(text, %s) > 0",
+        [folded],
+    )
+
+
+def _article_saved(sender, instance, using, **kwargs):
+    index_article(instance, using=using)
+
+
+def _item_changed(sender, instance, using, **kwargs):
+    from articles.models import Article
+
+    set_id = instance.directive_set_id
+    article = Article.objects.using(using).filter(directive_sets=set_id).first()
+    if article is not None:
+        index_article(article, using=using)
+
+
+def connect():
+    """Keep every article's entry current with its row (called once, at start)."""
+    from articles.models import Article, Directive
+
+    signals.post_save.connect(
+        _article_saved, sender=Article, dispatch_uid="search_index_article"
+    )
+    for signal in (signals.post_save, signals.post_delete):
+        signal.connect(_item_changed, sender=Directive, dispatch_uid="search_item")

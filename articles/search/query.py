@@ -1,0 +1,156 @@
+"""Query understanding: words, the entities they name, the names they stand for."""
+
+import re
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from .fold import fold_query
+
+SEARCH_MAX_WORDS = 8
+SEARCH_MAX_VARIANTS = 12
+# A word longer than this is not cut into entity names (bounds the lookup).
+SEARCH_MAX_SEGMENTED = 30
+SEARCH_MAX_NAME = 20
+SEARCH_WORD_SEPARATORS = re.compile(r"[\s\u3000,，;；、]+")
+_QUOTED = re.compile(r'"([^"]+)"|“([^”]+)”|「([^」]+)」')
+
+
+@dataclass(frozen=True)
+class SearchTerm:
+    """One word of a search and the other names it stands for."""
+
+    word: str
+    variants: tuple = ()
+    organization_ids: frozenset = field(default_factory=frozenset)
+    person_ids: frozenset = field(default_factory=frozenset)
+    entities: tuple = ()  # the Organization and Person records it names
+    exclude: bool = False
+
+
+@dataclass(frozen=True)
+class _Word:
+    text: str
+    exact: bool = False  # quoted: kept whole, not cut into names
+    exclude: bool = False
+
+
+def _parse(query):
+    """The words of ``query``: quotes keep a phrase, a leading ``-`` excludes."""
+    words = []
+    query = query.strip()
+    pos = 0
+    pieces = []
+    for match in _QUOTED.finditer(query):
+        pieces.append((query[pos : match.start()], False))
+        negative = match.start() > 0 and query[match.start() - 1] == "-"
+        if negative:
+            pieces[-1] = (pieces[-1][0][:-1], False)
+        phrase = next(g for g in match.groups() if g)
+        pieces.append((("-" if negative else "") + phrase, True))
+        pos = match.end()
+    pieces.append((query[pos:], False))
+    for text, exact in pieces:
+        chunks = [text] if exact else SEARCH_WORD_SEPARATORS.split(text)
+        for chunk in chunks:
+            exclude = chunk.startswith("-") and len(chunk) > 1
+            chunk = chunk[1:] if exclude else chunk
+            chunk = fold_query(chunk).strip() if not exact else fold_query(chunk)
+            if chunk and all(w.text != chunk for w in words):
+                words.append(_Word(chunk, exact, exclude))
+    return words[:SEARCH_MAX_WORDS]
+
+
+def search_words(query):
+    """The distinct words of ``query`` (split on spaces and list punctuation)."""
+    return [w.text for w in _parse(query)]
+
+
+def _substrings(text):
+    if len(text) > SEARCH_MAX_SEGMENTED:
+        return {text}
+    return {
+        text[i:j]
+        for i in range(len(text))
+        for j in range(i + 2, min(len(text), i + SEARCH_MAX_NAME) + 1)
+    }
+
+
+def _segment(word, known):
+    """``word`` cut into known names and the phrases between them (longest first)."""
+    if word.text in known or word.exact or len(word.text) > SEARCH_MAX_SEGMENTED:
+        return [word]
+    parts, i, pending = [], 0, ""
+    text = word.text
+    while i < len(text):
+        for j in range(min(len(text), i + SEARCH_MAX_NAME), i + 1, -1):
+            if text[i:j] in known:
+                if pending:
+                    parts.append(_Word(pending, exclude=word.exclude))
+                    pending = ""
+                parts.append(_Word(text[i:j], exclude=word.exclude))
+                i = j
+                break
+        else:
+            pending += text[i]
+            i += 1
+    if pending:
+        parts.append(_Word(pending, exclude=word.exclude))
+    if any(len(p.text) < 2 for p in parts):  # a stray character: keep it whole
+        return [word]
+    return parts
+
+
+def search_terms(query):
+    """``query``'s words, each with the names of what it denotes (two queries).
+
+    A word that is the full name or an alias of an organization or person also
+    matches that entity's other names, so 北科院 finds 北京市科学技术研究院. A
+    word without spaces that contains known names is cut at them: 北科院工作会议
+    is 北科院 and 工作会议. Traditional and full-width input is folded first.
+    """
+    from articles.models import Organization, Person
+
+    words = _parse(query)
+    if not words:
+        return []
+    lookup = set()
+    for word in words:
+        lookup |= {word.text} if word.exact else _substrings(word.text)
+    names, records = {}, {}
+    for candidates in (Organization.objects.all(), Person.objects.public()):
+        model = candidates.model
+        matching = candidates.filter(Q(name__in=lookup) | Q(aliases__name__in=lookup))
+        for pk, name, slug, alias in model.objects.filter(
+            pk__in=matching.values("pk")
+        ).values_list("pk", "name", "slug", "aliases__name"):
+            key = (model, pk)
+            names.setdefault(key, {name}).add(alias or name)
+            records[key] = model(pk=pk, name=name, slug=slug)
+    by_name = {}
+    for key, entity_names in names.items():
+        for name in entity_names:
+            by_name.setdefault(fold_query(name), []).append(key)
+    segmented = []
+    for word in words:
+        for part in _segment(word, by_name):
+            if all(p.text != part.text for p in segmented):
+                segmented.append(part)
+    terms = []
+    for word in segmented[:SEARCH_MAX_WORDS]:
+        keys = by_name.get(word.text, [])
+        variants = [word.text]
+        for key in keys:
+            variants.extend(sorted(n for n in names[key] if n not in variants))
+        entities = tuple(records[k] for k in keys)
+        terms.append(
+            SearchTerm(
+                word=word.text,
+                variants=tuple(variants[:SEARCH_MAX_VARIANTS]),
+                organization_ids=frozenset(k[1] for k in keys if k[0] is Organization),
+                person_ids=frozenset(k[1] for k in keys if k[0] is Person),
+                entities=entities,
+                exclude=word.exclude,
+            )
+        )
+    return terms

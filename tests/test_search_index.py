@@ -1,0 +1,133 @@
+"""The search index: every match found, kept current by every writer, rebuildable."""
+
+import random
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.urls import reverse
+
+from articles import search, services
+from articles.models import Article, SearchEntry
+from articles.search import index
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+VOCABULARY = "科技创新研究院会议北京人才实验室发展工作部署要求改革中关村量子"
+
+
+def found(query, queryset=None):
+    queryset = Article.objects.published() if queryset is None else queryset
+    return set(search.search_articles(queryset, query))
+
+
+def full_scan(phrase):
+    """What a scan of every published article's folded text finds."""
+    wanted = search.fold_query(phrase)
+    return {
+        article
+        for article in Article.objects.published()
+        if wanted
+        in search.fold_query(
+            "\n".join([article.title, article.subtitle, article.lede, article.body])
+        )
+    }
+
+
+def test_every_article_holding_the_phrase_is_found_as_by_a_full_scan():
+    rng = random.Random(8)
+    for number in range(60):
+        body = "".join(rng.choice(VOCABULARY) for _ in range(rng.randint(20, 200)))
+        factories.ArticleFactory(title=f"稿件{number}", body=body)
+    factories.DraftArticleFactory(body="科技创新" * 5)
+    phrases = ["科技", "创新研究", "北京人才", "中关村", "量子", "要求改", "院会议北"]
+    for _ in range(20):
+        start = rng.randrange(len(VOCABULARY) - 4)
+        phrases.append(VOCABULARY[start : start + rng.randint(2, 4)])
+    checked = 0
+    for phrase in phrases:
+        expected = full_scan(phrase)
+        assert found(phrase) == expected, phrase
+        checked += bool(expected)
+    assert checked >= 10  # the corpus really holds most phrases
+
+
+def test_stored_traditional_text_is_found_by_simplified_and_traditional_queries():
+    article = factories.ArticleFactory(title="簡訊", body="北科院召開工作會議。")
+    assert found("工作会议") == {article}
+    assert found("工作會議") == {article}
+    assert found("简讯") == {article}
+    assert Article.objects.get(pk=article.pk).body == "北科院召開工作會議。"
+
+
+def test_full_width_latin_and_case_fold():
+    article = factories.ArticleFactory(body="发布ＡＩ大模型与GPU集群。")
+    assert found("ai") == {article}
+    assert found("gpu集群") == {article}
+
+
+def test_the_index_follows_edits_unpublishing_and_deletion_through_the_services():
+    article = factories.ArticleFactory(body="原有的段落。")
+    assert found("原有的段落") == {article}
+    article = services.article_update(
+        instance=article, data={"body": "改写后的段落。"}, expected_version=None
+    )
+    assert found("原有的段落") == set()
+    assert found("改写后的段落") == {article}
+    article = services.article_unpublish(article=article)
+    assert found("改写后的段落") == set()
+    assert found("改写后的段落", Article.objects.all()) == {article}
+    services.article_delete(instance=article)
+    assert not SearchEntry.objects.filter(article_id=article.pk).exists()
+    assert found("改写后的段落", Article.objects.all()) == set()
+
+
+def test_directive_items_are_searchable_and_follow_their_edits():
+    directive = factories.DirectiveFactory(text="加快建设世界主要科学中心")
+    article = directive.directive_set.article
+    assert found("世界主要科学中心", Article.objects.all()) == {article}
+    directive.text = "打造原始创新策源地"
+    directive.save()
+    assert found("原始创新策源地", Article.objects.all()) == {article}
+    assert found("世界主要科学中心", Article.objects.all()) == set()
+
+
+def test_rebuild_command_restores_a_lost_index_with_progress():
+    articles = {
+        factories.ArticleFactory(body=f"第{n}篇稿件谈人工智能。") for n in range(3)
+    }
+    SearchEntry.objects.all().delete()
+    assert found("人工智能") == set()
+    out = StringIO()
+    call_command("rebuild_search_index", stdout=out)
+    assert found("人工智能") == articles
+    assert "indexed 3 articles" in out.getvalue()
+    assert "3" in out.getvalue().splitlines()[-1]
+
+
+def test_a_draft_is_never_in_public_results_on_the_page_or_the_api(client):
+    factories.DraftArticleFactory(title="草稿", body="尚未发布的独家消息。")
+    factories.ScheduledArticleFactory(title="排期", body="尚未发布的独家消息。")
+    page = client.get(reverse("articles:search"), {"q": "独家消息"})
+    assert list(page.context["results"]) == []
+    api = client.get("/api/v1/articles/", {"q": "独家消息"})
+    assert api.json()["results"] == []
+
+
+def test_punctuation_only_queries_are_checked_on_the_text():
+    article = factories.ArticleFactory(body="结论:%_<b>。")
+    assert found("%_<b>") == {article}
+    assert found("%%") == set()
+
+
+@pytest.mark.postgres
+def test_postgresql_narrows_through_the_gin_index():
+    factories.ArticleFactory(body="北科院召开工作会议。")
+    sql, params = index.matching("工作会议").as_sql(None, connection)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "articles_searchentry_vector_gin" in plan
