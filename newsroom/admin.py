@@ -51,6 +51,9 @@ class NewsroomAdminSite(admin.AdminSite):
     site_header = _("Newsroom administration")
     site_title = _("Newsroom administration")
     index_title = _("Newsroom workbench")
+    # The grouped index and the breadcrumbs lead everywhere; without the side
+    # navigation a changelist at 1280 px keeps every column in view.
+    enable_nav_sidebar = False
 
     def register(self, model_or_iterable, admin_class=None, **options):
         options.setdefault("save_on_top", True)

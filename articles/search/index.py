@@ -68,38 +68,55 @@ def index_tokens(text):
     )
 
 
-def _write(cursor, vendor, article_id, text):
+def _write(cursor, vendor, article_id, text, *, create=True):
+    """Insert or replace the entry; with ``create=False`` only an existing one
+    is rewritten (an item deleted along with its article must not bring the
+    article's entry back)."""
     token_list = index_tokens(text)
     if vendor == "postgresql":
-        cursor.execute(
-            "INSERT INTO articles_searchentry (article_id, text, vector) "
-            "VALUES (%s, %s, array_to_tsvector(%s::text[])) "
-            "ON CONFLICT (article_id) DO UPDATE "
-            "SET text = EXCLUDED.text, vector = EXCLUDED.vector",
-            [article_id, text, token_list],
-        )
+        if create:
+            cursor.execute(
+                "INSERT INTO articles_searchentry (article_id, text, vector) "
+                "VALUES (%s, %s, array_to_tsvector(%s::text[])) "
+                "ON CONFLICT (article_id) DO UPDATE "
+                "SET text = EXCLUDED.text, vector = EXCLUDED.vector",
+                [article_id, text, token_list],
+            )
+        else:
+            cursor.execute(
+                "UPDATE articles_searchentry SET text = %s, "
+                "vector = array_to_tsvector(%s::text[]) WHERE article_id = %s",
+                [text, token_list, article_id],
+            )
         return
+    if create:
+        cursor.execute(
+            "INSERT OR REPLACE INTO articles_searchentry (article_id, text) "
+            "VALUES (%s, %s)",
+            [article_id, text],
+        )
+    else:
+        cursor.execute(
+            "UPDATE articles_searchentry SET text = %s WHERE article_id = %s",
+            [text, article_id],
+        )
+        if not cursor.rowcount:
+            return
     cursor.execute(
-        "INSERT OR REPLACE INTO articles_searchentry (article_id, text) "
-        "VALUES (%s, %s)",
-        [article_id, text],
+        "DELETE FROM articles_searchentry_fts WHERE rowid = %s", [article_id]
     )
-    if vendor == "sqlite":
-        cursor.execute(
-            "DELETE FROM articles_searchentry_fts WHERE rowid = %s", [article_id]
-        )
-        cursor.execute(
-            "INSERT INTO articles_searchentry_fts (rowid, tokens) VALUES (%s, %s)",
-            [article_id, " ".join(token_list)],
-        )
+    cursor.execute(
+        "INSERT INTO articles_searchentry_fts (rowid, tokens) VALUES (%s, %s)",
+        [article_id, " ".join(token_list)],
+    )
 
 
-def index_article(article, *, using="default"):
+def index_article(article, *, using="default", create=True):
     """Write ``article``'s entry (insert or replace) in the current transaction."""
     connection = connections[using]
     with connection.cursor() as cursor:
         text = searchable_text(article, using=using)
-        _write(cursor, connection.vendor, article.pk, text)
+        _write(cursor, connection.vendor, article.pk, text, create=create)
 
 
 def rebuild(*, articles=None, using="default", progress=None):
@@ -176,7 +193,7 @@ def _item_changed(sender, instance, using, **kwargs):
     set_id = instance.directive_set_id
     article = Article.objects.using(using).filter(directive_sets=set_id).first()
     if article is not None:
-        index_article(article, using=using)
+        index_article(article, using=using, create=False)
 
 
 def connect():
