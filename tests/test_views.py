@@ -379,16 +379,20 @@ def test_search_full_name_finds_alias_text(client, site):
     assert "<mark>北科院</mark>" in text(results)
 
 
-def test_search_phrase_ranks_by_title_then_occurrences(client, site):
-    many = factories.ArticleFactory(
-        title="简讯甲", body="科技创新。科技创新。科技创新。科技创新。"
-    )
-    titled = factories.ArticleFactory(title="科技创新大会", body="会议召开。")
+def test_search_ranks_title_then_lede_then_body_newest_first(client, site):
+    def dated(day, **fields):
+        return factories.ArticleFactory(
+            published_at=timezone.make_aware(datetime.datetime(2024, 6, day)),
+            **fields,
+        )
+
+    old_title = dated(1, title="科技创新大会", body="会议召开。")
+    new_title = dated(3, title="科技创新论坛", body="论坛开幕。")
+    lede = dated(2, title="简讯乙", lede="聚焦科技创新。", body="正文。")
+    many = dated(4, title="简讯甲", body="科技创新。科技创新。科技创新。科技创新。")
     response = client.get(reverse("articles:search"), {"q": "科技创新"})
-    results = list(response.context["results"])
-    # Title hits first (by occurrences: the later article has two), then the
-    # body-only hits by occurrences.
-    assert results == [site.later, titled, many, site.conference]
+    results = [a for a in response.context["results"] if a.published_at.year == 2024]
+    assert results == [new_title, old_title, lede, many]
     assert "<mark>科技创新</mark>" in text(response)
 
 

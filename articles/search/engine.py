@@ -7,27 +7,20 @@ calls these functions, so an indexed backend replaces this module, not the faces
 """
 
 from django.db.models import Case, Exists, OuterRef, Q, Value, When
-from django.db.models.functions import Length, Lower, Replace
 
 from . import index
 from .query import search_terms
 
 
-def _occurrences(field_name, text):
-    """How many times ``text`` occurs in the field, case-insensitively (SQL)."""
-    folded = Lower(field_name)
-    return (
-        Length(folded) - Length(Replace(folded, Lower(Value(text)), Value("")))
-    ) / Value(len(text))
-
-
 def _article_match(term):
     from articles.models import OrganizationMention, PersonMention
 
-    in_title, in_text = Q(), Q()
+    in_title, in_lede, in_text = Q(), Q(), Q()
     for variant in term.variants:
         in_title |= Q(title__icontains=variant)
+        in_lede |= Q(lede__icontains=variant)
         in_text |= Q(pk__in=index.matching(variant))
+    in_words = in_text
     if term.organization_ids:
         in_text |= Exists(
             OrganizationMention.objects.filter(
@@ -40,7 +33,7 @@ def _article_match(term):
                 article=OuterRef("pk"), person__in=term.person_ids
             )
         )
-    return in_title, in_text
+    return (in_title, in_lede, in_words), in_text
 
 
 def search_articles(queryset, query):
@@ -49,26 +42,31 @@ def search_articles(queryset, query):
     ``query`` is a string or the ``SearchTerm`` list ``search_terms()`` made of
     it. A word matches when the title, lede or body contains it or another name
     of the organization or person it names, or when the article mentions that
-    entity; a ``-word`` excludes. Ranked by words in the title, then
-    occurrences, then the newest.
+    entity; a ``-word`` excludes. Ranked title > lede > text > mention only (by
+    how many words each holds), the newest first within a rank: ranking reads
+    short fields and the index, never the bodies of every match.
     """
     terms = search_terms(query) if isinstance(query, str) else query
     if not any(not t.exclude for t in terms):
         return queryset.none()
-    title_hits, occurrences = Value(0), Value(0)
+    hits = [Value(0), Value(0), Value(0)]  # title, lede, any text
     for term in terms:
-        in_title, in_text = _article_match(term)
+        places, in_text = _article_match(term)
         if term.exclude:
             queryset = queryset.exclude(in_text)
             continue
         queryset = queryset.filter(in_text)
-        for variant in term.variants:
-            for field_name in ("title", "lede", "body"):
-                occurrences = occurrences + _occurrences(field_name, variant)
-        title_hits = title_hits + Case(When(in_title, then=Value(1)), default=Value(0))
+        for rank, place in enumerate(places):
+            hits[rank] = hits[rank] + Case(When(place, then=Value(1)), default=Value(0))
     return queryset.annotate(
-        search_title_hits=title_hits, search_occurrences=occurrences
-    ).order_by("-search_title_hits", "-search_occurrences", "-published_at", "-pk")
+        search_title_hits=hits[0], search_lede_hits=hits[1], search_text_hits=hits[2]
+    ).order_by(
+        "-search_title_hits",
+        "-search_lede_hits",
+        "-search_text_hits",  # before articles found only through a mention
+        "-published_at",
+        "-pk",
+    )
 
 
 def _each_term(queryset, query, match):

@@ -27,6 +27,9 @@ from .fold import fold_query, tokens
 # PostgreSQL lexeme must stay well under its 2 KB limit.
 _INDEXABLE = re.compile(r"[^\W_]")
 MAX_TOKEN_LENGTH = 200
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_LONE_CJK = re.compile(f"[{_CJK}]")
+_CJK_PAIR = re.compile(f"[{_CJK}]{{2}}")
 BATCH = 500
 
 
@@ -158,8 +161,18 @@ def matching(phrase, *, using="default"):
     folded = fold_query(phrase)
     token_list = index_tokens(folded)
     vendor = connections[using].vendor
+    # A lone character is indexed only where it stands alone in the text, so it
+    # cannot narrow; the phrase check on the candidates still requires it.
+    token_list = [token for token in token_list if not _LONE_CJK.fullmatch(token)]
     if vendor == "postgresql" and token_list:
         query = " & ".join("'" + token.replace("'", "''") + "'" for token in token_list)
+        if _CJK_PAIR.fullmatch(folded):
+            # A two-character word is its own bigram: the index answers exactly.
+            return RawSQL(
+                "SELECT article_id FROM articles_searchentry "
+                "WHERE vector @@ %s::tsquery",
+                [query],
+            )
         return RawSQL(
             "SELECT article_id FROM articles_searchentry "
             "WHERE vector @@ %s::tsquery AND strpos(text, %s) > 0",
