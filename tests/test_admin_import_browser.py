@@ -44,7 +44,6 @@ def test_an_editor_imports_a_page_through_the_review_screen(
     )
     assert colour == "rgb(255, 224, 138)"
     ARTIFACTS.mkdir(exist_ok=True)
-    page.click("#toggle-nav-sidebar")
     page.screenshot(path=ARTIFACTS / "admin_import_review.png", full_page=True)
 
     page.check("#id_publish")
