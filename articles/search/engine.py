@@ -20,7 +20,9 @@ def _article_match(term):
         in_title |= Q(title__icontains=variant)
         in_lede |= Q(lede__icontains=variant)
         in_text |= Q(pk__in=index.matching(variant))
-    in_words = in_text
+    # Only a term naming an entity can match without its words (a mention);
+    # otherwise every match holds them and the rank needs no second look.
+    in_words = in_text if term.organization_ids or term.person_ids else Q()
     if term.organization_ids:
         in_text |= Exists(
             OrganizationMention.objects.filter(
@@ -57,7 +59,8 @@ def search_articles(queryset, query):
             continue
         queryset = queryset.filter(in_text)
         for rank, place in enumerate(places):
-            hits[rank] = hits[rank] + Case(When(place, then=Value(1)), default=Value(0))
+            if place:
+                hits[rank] += Case(When(place, then=Value(1)), default=Value(0))
     return queryset.annotate(
         search_title_hits=hits[0], search_lede_hits=hits[1], search_text_hits=hits[2]
     ).order_by(
