@@ -107,6 +107,17 @@ def test_rebuild_command_restores_a_lost_index_with_progress():
     assert "3" in out.getvalue().splitlines()[-1]
 
 
+def test_rebuild_drops_the_tokens_of_deleted_articles():
+    kept, gone = (factories.ArticleFactory(body=f"稿件{n}。") for n in range(2))
+    gone.delete()
+    call_command("rebuild_search_index", stdout=StringIO())
+    assert set(SearchEntry.objects.values_list("article", flat=True)) == {kept.pk}
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT rowid FROM articles_searchentry_fts")
+            assert [row[0] for row in cursor.fetchall()] == [kept.pk]
+
+
 def test_a_draft_is_never_in_public_results_on_the_page_or_the_api(client):
     factories.DraftArticleFactory(title="草稿", body="尚未发布的独家消息。")
     factories.ScheduledArticleFactory(title="排期", body="尚未发布的独家消息。")

@@ -33,7 +33,11 @@ def index_existing(apps, schema_editor):
     from articles.search.index import rebuild
 
     alias = schema_editor.connection.alias
-    rebuild(articles=apps.get_model("articles", "Article").objects, using=alias)
+    rebuild(
+        articles=apps.get_model("articles", "Article").objects,
+        directives=apps.get_model("articles", "Directive").objects,
+        using=alias,
+    )
 
 
 class Migration(migrations.Migration):

@@ -68,9 +68,9 @@ def fold_query(text):
     return fold(unicodedata.normalize("NFKC", text or "")).lower()
 
 
-_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_TOKEN = re.compile(rf"[{_CJK}]+|[^\W{_CJK}]+")
-_CJK_RUN = re.compile(rf"[{_CJK}]+")
+CJK_RANGES = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_TOKEN = re.compile(rf"[{CJK_RANGES}]+|[^\W{CJK_RANGES}]+")
+_CJK_RUN = re.compile(rf"[{CJK_RANGES}]+")
 
 
 def tokens(text):

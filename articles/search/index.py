@@ -21,15 +21,14 @@ from django.db import connections
 from django.db.models import signals
 from django.db.models.expressions import RawSQL
 
-from .fold import fold_query, tokens
+from .fold import CJK_RANGES, fold_query, tokens
 
 # Tokens the index keeps: the FTS5 tokenizer drops pure punctuation, and a
 # PostgreSQL lexeme must stay well under its 2 KB limit.
 _INDEXABLE = re.compile(r"[^\W_]")
 MAX_TOKEN_LENGTH = 200
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_LONE_CJK = re.compile(f"[{_CJK}]")
-_CJK_PAIR = re.compile(f"[{_CJK}]{{2}}")
+_LONE_CJK = re.compile(f"[{CJK_RANGES}]")
+_CJK_PAIR = re.compile(f"[{CJK_RANGES}]{{2}}")
 BATCH = 500
 
 
@@ -37,13 +36,15 @@ def _folded(fields, items):
     return fold_query("\n".join(part or "" for part in (*fields, *items)))
 
 
-def _item_texts(article_ids, using):
+def _item_texts(article_ids, using, directives=None):
     """The directive item texts of each article in ``article_ids`` (one query)."""
-    from articles.models import Directive
+    if directives is None:
+        from articles.models import Directive
 
+        directives = Directive.objects
     texts = {}
     rows = (
-        Directive.objects.using(using)
+        directives.using(using)
         .filter(directive_set__article__in=article_ids)
         .order_by("directive_set__number", "ordinal", "pk")
         .values_list("directive_set__article", "text")
@@ -122,10 +123,11 @@ def index_article(article, *, using="default", create=True):
         _write(cursor, connection.vendor, article.pk, text, create=create)
 
 
-def rebuild(*, articles=None, using="default", progress=None):
+def rebuild(*, articles=None, directives=None, using="default", progress=None):
     """Index every article of ``articles`` (all by default) in batches.
 
-    Returns how many were indexed; ``progress(done)`` is called after each batch.
+    A migration passes its historical managers. Returns how many were indexed;
+    ``progress(done)`` is called after each batch.
     """
     if articles is None:
         from articles.models import Article
@@ -140,7 +142,7 @@ def rebuild(*, articles=None, using="default", progress=None):
     done, last = 0, 0
     with connection.cursor() as cursor:
         while batch := list(rows.filter(pk__gt=last)[:BATCH]):
-            items = _item_texts([row[0] for row in batch], using)
+            items = _item_texts([row[0] for row in batch], using, directives)
             for pk, *fields in batch:
                 _write(
                     cursor, connection.vendor, pk, _folded(fields, items.get(pk, []))
@@ -149,6 +151,12 @@ def rebuild(*, articles=None, using="default", progress=None):
             last = batch[-1][0]
             if progress:
                 progress(done)
+        if connection.vendor == "sqlite":
+            # FTS5 rows have no foreign key: drop those of deleted articles.
+            cursor.execute(
+                "DELETE FROM articles_searchentry_fts WHERE rowid NOT IN "
+                "(SELECT article_id FROM articles_searchentry)"
+            )
     return done
 
 

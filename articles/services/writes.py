@@ -38,7 +38,9 @@ def _after_write(*, instances):
     """Runs once after every successful write, when its transaction commits.
 
     The one place where side effects of a committed write hook in (photo
-    renditions; search indexing, one line, when the search engine lands).
+    renditions). The search index is not among them: it is written inside the
+    write's own transaction (``articles.search.index.connect``), so it can
+    neither lag a commit nor survive a rollback.
     ``instances`` are the objects written (deleted ones keep their field values
     but no longer exist). The response cache is told earlier, in
     ``_schedule_after_write``.
