@@ -116,6 +116,15 @@ def test_admin_search_finds_drafts_by_traditional_words(admin_client):
     assert draft in list(response.context["cl"].result_list)
 
 
+def test_admin_search_finds_a_draft_by_its_body_through_the_index(admin_client):
+    draft = factories.DraftArticleFactory(title="草稿", body="首台国产量子计算机问世。")
+    factories.ArticleFactory(title="另一篇", body="会议召开。")
+    response = admin_client.get(
+        reverse("admin:articles_article_changelist"), {"q": "國產量子計算機"}
+    )
+    assert list(response.context["cl"].result_list) == [draft]
+
+
 def test_search_page_shows_cards_for_the_named_person_and_organization(client):
     build_site()
     page = client.get(reverse("articles:search"), {"q": "刘晖 北科院"})

@@ -221,11 +221,11 @@ class ArticleAdmin(SearchMixin, VersionedAdmin):
     ]
     list_select_related = ["section__parent__parent", "publisher"]
     date_hierarchy = "published_at"
+    # Title, lede and body are found through the search index
+    # (``SearchMixin``), never by a scan of every body.
     search_fields = [
         "title",
         "slug",
-        "lede",
-        "body",
         "publisher__name",
         "publisher__aliases__name",
     ]
