@@ -14,8 +14,8 @@ from pathlib import Path
 from django.test import TestCase
 
 from articles.importer.extract import extract_page
-from articles.importer.save import import_extraction
 from articles.models import Article, Directive, Organization, Person, Position
+from articles.services import article_import
 from tests.test_fixtures import (
     BJAST_SEED,
     CONFERENCE_SEED,
@@ -96,7 +96,7 @@ class SeedImportTests(TestCase):
             extract_page(CONFERENCE_SEED.read_bytes(), filename=CONFERENCE_SEED.name),
         ]
         for extraction in cls.extractions:
-            import_extraction(extraction=extraction)
+            article_import(extraction=extraction)
 
     def require(self, kind):
         if not any(getattr(e, kind) for e in self.extractions):

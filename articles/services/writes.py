@@ -111,8 +111,11 @@ def _prepare(instance, changed=None):
     if isinstance(instance, Directive):
         if instance.text and not instance.summary:
             instance.summary = first_clause(instance.text)
-        if changed is None or "text" in changed or "directive_set" in changed:
+        if changed is not None and ({"text", "directive_set"} & set(changed)):
             instance.span_start = None
+        if changed is None or "text" in changed or "directive_set" in changed:
+            # A new item keeps a span that quotes it (the importer's); anything
+            # else is found again in the body.
             instance.locate_in(instance.directive_set.article.body)
 
 
