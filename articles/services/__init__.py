@@ -54,7 +54,6 @@ from .writes import (
     position_create,
     position_delete,
     position_update,
-    written,
 )
 
 # The name older callers used for ``record_initial_version``.
@@ -88,7 +87,6 @@ __all__ = [
     "object_delete",
     "object_record_initial_version",
     "object_update",
-    "written",
     "organization_alias_create",
     "organization_alias_delete",
     "organization_alias_update",

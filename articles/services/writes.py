@@ -62,12 +62,6 @@ def _make_renditions(instances):
         photo_make_renditions(photo=photo)
 
 
-def written(*, instances):
-    """Report a write made outside these functions (the importer's one
-    transaction) so that it reaches the after-write hook like any other."""
-    _schedule_after_write(instances)
-
-
 def _schedule_after_write(instances):
     # The response cache is told at once: ``content_changed`` also renews its
     # generation when the transaction commits, so no page read in between
@@ -145,16 +139,9 @@ def _check_version(current, expected_version, *, instance):
         )
 
 
-def _main():
-    # Every face's history names the object ("已修改文章“…”的导语。"): the
-    # admin (which opens the revision) and the API (which does not) alike.
-    return False
-
-
 def object_create(*, instance, user=None, m2m=None):
     """Save the new ``instance`` (its fields already set) and its ``m2m``."""
     m2m = m2m or {}
-    main = _main()
     with transaction.atomic():
         permissions.check_change(user, after=instance)
         if isinstance(instance, Directive) and not instance.ordinal:
@@ -169,7 +156,7 @@ def object_create(*, instance, user=None, m2m=None):
         history.record(
             instances=[instance],
             user=user,
-            message=history.message_created(instance, main=main),
+            message=history.message_created(instance),
         )
         _schedule_after_write([instance])
     return instance
@@ -184,7 +171,6 @@ def object_update(*, instance, data, user=None, expected_version=None):
     """
     model = type(instance)
     fields, m2m = _split(model, data)
-    main = _main()
     with transaction.atomic():
         current = model._default_manager.select_for_update().filter(pk=instance.pk)
         current = current.first()
@@ -225,7 +211,7 @@ def object_update(*, instance, data, user=None, expected_version=None):
         history.record(
             instances=[current],
             user=user,
-            message=history.message_changed(current, changed, main=main),
+            message=history.message_changed(current, changed),
         )
         _schedule_after_write([current])
     return current
@@ -234,7 +220,6 @@ def object_update(*, instance, data, user=None, expected_version=None):
 def object_delete(*, instance, user=None, expected_version=None):
     """Delete ``instance`` (refused if stale or forbidden), recording it first."""
     model = type(instance)
-    main = _main()
     with transaction.atomic():
         current = model._default_manager.select_for_update().filter(pk=instance.pk)
         current = current.first()
@@ -245,7 +230,7 @@ def object_delete(*, instance, user=None, expected_version=None):
         history.record(
             instances=[current],
             user=user,
-            message=history.message_deleted(current, main=main),
+            message=history.message_deleted(current),
         )
         current.delete()
         _schedule_after_write([current])
