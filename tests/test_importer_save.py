@@ -6,6 +6,7 @@ on how the entities and directives stages read a page.
 
 import io
 import json
+from unittest import mock
 
 import pytest
 from django.contrib.auth.models import User
@@ -34,7 +35,9 @@ from articles.models import (
     Person,
     Photo,
     Position,
+    SearchEntry,
 )
+from articles.search import index as search_index
 from articles.services import ImportConflict, article_import
 from tests.test_fixtures import BJAST_SEED, bjast_seed_body
 from tests.test_importer_resolve import BODY, make_extraction
@@ -186,6 +189,17 @@ class SaveTests(TestCase):
             services.position_update(
                 instance=position, data={"title": "副局长"}, user=editor
             )
+
+    def test_an_import_writes_its_search_entry_once_with_every_item(self):
+        extraction, directives = zhang_extraction()
+        extraction.directives = directives
+        with mock.patch.object(
+            search_index, "index_article", wraps=search_index.index_article
+        ) as index_article:
+            article = article_import(extraction=extraction).article
+        self.assertEqual(index_article.call_count, 1)
+        entry = SearchEntry.objects.get(article=article)
+        self.assertIn("抓好各项任务落实", entry.text)
 
     def test_a_new_items_span_is_the_one_the_importer_found(self):
         """An item quoted twice in the body keeps the place it was found at."""

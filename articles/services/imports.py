@@ -46,6 +46,7 @@ from ..models import (
     Section,
     first_clause,
 )
+from ..search import index as search_index
 from . import history
 from .publishing import article_publish
 from .versions import StaleVersionError
@@ -119,7 +120,7 @@ def article_import(
         )
         result.warnings.extend(resolution.warnings)
         write = _Writer(user)
-        with reversion.create_revision():
+        with reversion.create_revision(), search_index.deferred():
             organizations = _organizations(write, extraction, resolution, result)
             article = _article(write, page, record, resolution, result)
             _mentions(write, article, resolution, organizations)
