@@ -35,16 +35,22 @@ def records(model):
 
 
 def expected_sets():
-    """``{article title: [(issuer, heading, [item texts])]}`` as the fixtures hold."""
+    """``{article title: [(issuer, heading, addressees, [item texts])]}`` as the
+    fixtures hold."""
     articles, people = records("article"), records("person")
-    sets = records("directiveset")
+    sets, organizations = records("directiveset"), records("organization")
     items = defaultdict(list)
     for fields in sorted(records("directive").values(), key=lambda f: f["ordinal"]):
         items[fields["directive_set"]].append(fields["text"])
     expected = defaultdict(list)
     for pk, fields in sorted(sets.items(), key=lambda pair: pair[1]["number"]):
         expected[articles[fields["article"]]["title"]].append(
-            (people[fields["issuer"]]["name"], fields["heading"], items[pk])
+            (
+                people[fields["issuer"]]["name"],
+                fields["heading"],
+                sorted(organizations[o]["name"] for o in fields["addressees"]),
+                items[pk],
+            )
         )
     return dict(expected)
 
@@ -114,13 +120,16 @@ class SeedImportTests(TestCase):
         self.require("directives")
         actual = defaultdict(list)
         for article in Article.objects.prefetch_related(
-            "directive_sets__items", "directive_sets__issuer"
+            "directive_sets__items",
+            "directive_sets__issuer",
+            "directive_sets__addressees",
         ):
             for directive_set in article.directive_sets.all():
                 actual[article.title].append(
                     (
                         directive_set.issuer.name,
                         directive_set.heading,
+                        sorted(o.name for o in directive_set.addressees.all()),
                         [item.text for item in directive_set.items.all()],
                     )
                 )

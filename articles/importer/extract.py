@@ -81,7 +81,7 @@ def extract_page(data, *, filename="", gazetteer=None):
     if callable(gazetteer):
         gazetteer = gazetteer(page.body)
     persons, organizations = extract_entities(page, gazetteer=gazetteer)
-    directives = extract_directives(page, persons=persons)
+    directives = extract_directives(page, persons=persons, organizations=organizations)
     return Extraction(
         page=page, persons=persons, organizations=organizations, directives=directives
     )

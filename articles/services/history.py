@@ -105,8 +105,12 @@ def record_initial_version(*, instance):
 
 def record(*, instances, user, message):
     """Add ``instances`` to the current revision (opening one if none is) with
-    ``user`` and ``message``; messages of one revision are joined."""
-    with reversion.create_revision():
+    ``user`` and ``message``; messages of one revision are joined.
+
+    Every caller is a write inside its own transaction, so the revision opens
+    no savepoint of its own.
+    """
+    with reversion.create_revision(atomic=False):
         for instance in instances:
             reversion.add_to_revision(instance)
         if user is not None and user.is_authenticated:

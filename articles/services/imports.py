@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 import reversion
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -50,7 +49,7 @@ from ..search import index as search_index
 from . import history
 from .publishing import article_publish
 from .versions import StaleVersionError
-from .writes import object_create, object_delete, object_update
+from .writes import batch, object_create, object_delete, object_update
 
 # The page's credit roles → Credit.Role (the model keeps four).
 CREDIT_ROLES = {
@@ -112,7 +111,7 @@ def article_import(
     """
     page = extraction.page
     digest = text_hash(page)
-    with transaction.atomic():
+    with batch():
         record = _previous_import(page.source_url, digest)
         resolution = resolve(extraction)
         result = ImportResult(
@@ -480,7 +479,7 @@ def _directive_sets(
         held = positions.get(first.issuer) or []
         addressees = [
             organizations[name]
-            for name in dict.fromkeys(getattr(first, "addressees", None) or ())
+            for name in dict.fromkeys(first.addressees)
             if name in organizations
         ]
         directive_set = write.create(
