@@ -227,6 +227,7 @@ def review_page(number, filename, extraction, *, state=None, errors=(), data=Non
             {
                 "issuer": first.issuer,
                 "heading": first.group or "",
+                "addressees": first.addressees,
                 "items": items,
             }
         )

@@ -148,6 +148,10 @@ class ExtractedDirectiveSerializer(serializers.Serializer):
     span = SpanField(help_text=_("[start, end) of the text in the body."))
     set = serializers.IntegerField(help_text=_("Which set of the article (0-based)."))
     truncated = serializers.BooleanField()
+    addressees = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=_("The organizations the set is addressed to, by extracted name."),
+    )
 
 
 class ExtractionSerializer(serializers.Serializer):
