@@ -1142,7 +1142,7 @@ class Directive(models.Model):
 
 class ImportRecord(models.Model):
     """Where an imported article came from, so that importing it again updates
-    its draft instead of duplicating it (see ``articles.importer.save``).
+    its draft instead of duplicating it (see ``articles.services.imports``).
 
     A source is known by its URL when the page gives one, else by a hash of its
     title and body. ``article_version`` is the article's version as the import

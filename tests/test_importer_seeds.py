@@ -14,8 +14,8 @@ from pathlib import Path
 from django.test import TestCase
 
 from articles.importer.extract import extract_page
-from articles.importer.save import import_extraction
 from articles.models import Article, Directive, Organization, Person, Position
+from articles.services import article_import
 from tests.test_fixtures import (
     BJAST_SEED,
     CONFERENCE_SEED,
@@ -35,16 +35,22 @@ def records(model):
 
 
 def expected_sets():
-    """``{article title: [(issuer, heading, [item texts])]}`` as the fixtures hold."""
+    """``{article title: [(issuer, heading, addressees, [item texts])]}`` as the
+    fixtures hold."""
     articles, people = records("article"), records("person")
-    sets = records("directiveset")
+    sets, organizations = records("directiveset"), records("organization")
     items = defaultdict(list)
     for fields in sorted(records("directive").values(), key=lambda f: f["ordinal"]):
         items[fields["directive_set"]].append(fields["text"])
     expected = defaultdict(list)
     for pk, fields in sorted(sets.items(), key=lambda pair: pair[1]["number"]):
         expected[articles[fields["article"]]["title"]].append(
-            (people[fields["issuer"]]["name"], fields["heading"], items[pk])
+            (
+                people[fields["issuer"]]["name"],
+                fields["heading"],
+                sorted(organizations[o]["name"] for o in fields["addressees"]),
+                items[pk],
+            )
         )
     return dict(expected)
 
@@ -96,7 +102,7 @@ class SeedImportTests(TestCase):
             extract_page(CONFERENCE_SEED.read_bytes(), filename=CONFERENCE_SEED.name),
         ]
         for extraction in cls.extractions:
-            import_extraction(extraction=extraction)
+            article_import(extraction=extraction)
 
     def require(self, kind):
         if not any(getattr(e, kind) for e in self.extractions):
@@ -114,13 +120,16 @@ class SeedImportTests(TestCase):
         self.require("directives")
         actual = defaultdict(list)
         for article in Article.objects.prefetch_related(
-            "directive_sets__items", "directive_sets__issuer"
+            "directive_sets__items",
+            "directive_sets__issuer",
+            "directive_sets__addressees",
         ):
             for directive_set in article.directive_sets.all():
                 actual[article.title].append(
                     (
                         directive_set.issuer.name,
                         directive_set.heading,
+                        sorted(o.name for o in directive_set.addressees.all()),
                         [item.text for item in directive_set.items.all()],
                     )
                 )

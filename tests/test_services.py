@@ -1,6 +1,7 @@
 """Writes in articles.services: publishing rights, history, optimistic locking."""
 
 import datetime
+from unittest import mock
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -152,3 +153,33 @@ class TestVersionClaim:
             instance=article, expected_version=1, current_version=None
         )
         assert "已被其他人删除" in message
+
+
+class TestBatch:
+    def test_the_after_write_hook_hears_of_a_batch_once(
+        self, django_capture_on_commit_callbacks
+    ):
+        from articles.models import Person
+        from articles.services import writes
+
+        with (
+            mock.patch.object(writes, "_after_write") as after_write,
+            django_capture_on_commit_callbacks(execute=True),
+            writes.batch(),
+        ):
+            for name in ("甲一", "乙二", "丙三"):
+                services.person_create(
+                    instance=Person(name=name, slug=f"p-{len(name)}-{name}")
+                )
+        after_write.assert_called_once()
+        assert len(after_write.call_args.kwargs["instances"]) == 3
+        assert Person.objects.count() == 3
+
+    def test_a_failure_in_a_batch_rolls_back_every_write_in_it(self):
+        from articles.models import Person
+        from articles.services import writes
+
+        with pytest.raises(ValidationError), writes.batch():
+            services.person_create(instance=Person(name="甲一", slug="jia"))
+            services.person_create(instance=Person(name="乙二", slug="jia"))
+        assert not Person.objects.exists()

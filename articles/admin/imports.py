@@ -5,7 +5,7 @@ every fact highlighted and each fact's resolution (new or existing, ambiguous).
 The review form carries the extraction back as JSON in a hidden field, with the
 editor's edits and removals beside it; step 2 rebuilds the extraction, applies
 them, checks that every directive item is still text of the body, and saves each
-page through ``import_extraction`` (one transaction per page). Nothing is saved
+page through ``services.article_import`` (one transaction per page). Nothing is saved
 until every page of the review passes.
 """
 
@@ -27,8 +27,8 @@ from .. import permissions
 from ..importer.errors import ImportRefused
 from ..importer.extract import Gazetteer, extract_page
 from ..importer.resolve import AMBIGUOUS, NEW, resolve
-from ..importer.save import import_extraction
 from ..importer.types import Extraction
+from ..services import article_import
 
 MAX_FILES = 20
 
@@ -227,6 +227,7 @@ def review_page(number, filename, extraction, *, state=None, errors=(), data=Non
             {
                 "issuer": first.issuer,
                 "heading": first.group or "",
+                "addressees": first.addressees,
                 "items": items,
             }
         )
@@ -440,7 +441,7 @@ def _confirm(model_admin, request, context, can_publish):
     results = []
     for extraction in pending:
         try:
-            result = import_extraction(
+            result = article_import(
                 extraction=extraction, user=request.user, publish=publish
             )
         except ImportRefused as error:

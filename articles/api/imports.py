@@ -20,8 +20,8 @@ from rest_framework.views import APIView
 from articles.importer.errors import ImportRefused
 from articles.importer.extract import Gazetteer, extract_page
 from articles.importer.resolve import resolve
-from articles.importer.save import ImportConflict, import_extraction
 from articles.permissions import can_publish
+from articles.services import ImportConflict, article_import
 
 from .exceptions import RequestTooLarge
 
@@ -148,6 +148,10 @@ class ExtractedDirectiveSerializer(serializers.Serializer):
     span = SpanField(help_text=_("[start, end) of the text in the body."))
     set = serializers.IntegerField(help_text=_("Which set of the article (0-based)."))
     truncated = serializers.BooleanField()
+    addressees = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=_("The organizations the set is addressed to, by extracted name."),
+    )
 
 
 class ExtractionSerializer(serializers.Serializer):
@@ -271,7 +275,7 @@ class ImportView(APIView):
                 extraction.page.source_url = options["source_url"]
             result = None
             if options["commit"]:
-                result = import_extraction(
+                result = article_import(
                     extraction=extraction,
                     user=request.user,
                     publish=options["publish"],

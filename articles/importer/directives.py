@@ -845,8 +845,45 @@ def _valid_kinds():
     return set(DirectiveKind.values)
 
 
-def extract_directives(page, *, persons):
-    """The ``DirectiveFact`` list issued in ``page.body`` by ``persons``."""
+# "对北科院2025年工作提出四点要求": the body a demand is made of, before the verb.
+_ADDRESSED = re.compile(r"对(?P<object>[^,，。;；:：]{1,40}?)$")
+# "全院要…": the speaker's own body, by the kind of body it is.
+_WHOLE_BODY = re.compile(
+    r"全(?P<kind>院|所|校|局|委|厅|部|中心|集团|公司)(?=要|上下|各)"
+)
+
+
+def _addressees(reader, region, anchor, organizations, publisher):
+    """The organizations a set is addressed to, by name as extracted.
+
+    Two ways the text says so: "对<body>…提出" in the lead-in's clause, and
+    "全院要…" between the lead-in and the set, which names the speaker's own
+    body by its kind (the publisher when it is one, else the one body of that
+    kind the page names). Nothing is guessed beyond these.
+    """
+    text = reader.text
+    found = []
+    clause = reader.clause_start(region.verb_start)
+    addressed = _ADDRESSED.search(text, clause, region.verb_start)
+    if addressed:
+        start, end = addressed.span("object")
+        for organization in organizations:
+            if any(start <= a and b <= end for a, b in organization.spans):
+                found.append(organization.name)
+    for whole in _WHOLE_BODY.finditer(text, region.verb_start, anchor):
+        kind = whole["kind"]
+        if publisher and publisher.endswith(kind):
+            candidates = [o for o in organizations if o.name == publisher]
+        else:
+            candidates = [o for o in organizations if o.name.endswith(kind)]
+        if len(candidates) == 1:
+            found.append(candidates[0].name)
+    return list(dict.fromkeys(found))
+
+
+def extract_directives(page, *, persons, organizations=()):
+    """The ``DirectiveFact`` list issued in ``page.body`` by ``persons``, each
+    set's addressees among ``organizations`` (``OrganizationFact``)."""
     body = page.body
     if not body.strip():
         return []
@@ -875,6 +912,9 @@ def extract_directives(page, *, persons):
         ):
             continue  # 他指出,成绩显著:一是…二是… reports, it does not demand
         kind = _kind(found.noun, region.verb)
+        addressees = _addressees(
+            reader, region, found.anchor, organizations, page.publisher
+        )
         for item in found.items:
             fact = DirectiveFact(
                 issuer=region.speaker,
@@ -884,6 +924,7 @@ def extract_directives(page, *, persons):
                 ordinal=item.ordinal,
                 kind=kind,
                 truncated=item.truncated,
+                addressees=addressees,
             )
             facts.append((item.start, ("set", number), fact))
 
@@ -894,6 +935,7 @@ def extract_directives(page, *, persons):
             continue  # a lead-in inside an item ("…精心组织。他指出,…")
         if any(region.start <= a <= region.end for a, _ in set_spans):
             continue  # the region introduces a set: the rest is its preamble
+        addressees = None
         for item in _unnumbered(reader, region):
             if any(a <= item.start < b for a, b in set_spans):
                 continue
@@ -904,6 +946,11 @@ def extract_directives(page, *, persons):
                 kind=_kind(None, region.verb),
                 truncated=item.truncated,
             )
+            if addressees is None:
+                addressees = _addressees(
+                    reader, region, item.start, organizations, page.publisher
+                )
+            fact.addressees = addressees
             facts.append((item.start, ("free", region.speaker), fact))
 
     facts.sort(key=lambda f: f[0])

@@ -9,10 +9,12 @@ from .page import read_page
 from .textfold import fold
 from .types import Extraction
 
-# The longest name or short form the gazetteer looks for, and how many
-# candidates one query asks about (within SQLite's oldest variable limit).
+# The longest name or short form the gazetteer looks for (a person's name is
+# shorter), and how many candidates one query asks about: within the
+# database's variable limit (SQLite's oldest is 999), else 10,000.
 MAX_FORM = 24
-_CHUNK = 900
+MAX_PERSON_NAME = 10
+_CHUNK = 10_000
 # Where no name runs on: spaces and the punctuation between clauses.
 _BREAKS = re.compile(r"[\s,，。、;；:：!！?？…“”‘’\"'《》〈〉【】\[\]]+")
 
@@ -46,12 +48,15 @@ class Gazetteer:
         with the size of the Person and Organization tables, so no request
         loads a whole table, and nothing needs a cache to invalidate.
         """
+        from django.db import connection
+
         from articles.models import Organization, OrganizationAlias, Person
 
         candidates = sorted(_candidates(text))
+        size = min(_CHUNK, (connection.features.max_query_params or _CHUNK) - 99)
         organizations, persons = {}, set()
-        for start in range(0, len(candidates), _CHUNK):
-            chunk = candidates[start : start + _CHUNK]
+        for start in range(0, len(candidates), size):
+            chunk = candidates[start : start + size]
             organizations.update(
                 Organization.objects.filter(name__in=chunk).values_list("name", "name")
             )
@@ -59,8 +64,9 @@ class Gazetteer:
                 name__in=chunk
             ).values_list("name", "organization__name"):
                 organizations.setdefault(alias, full)
+            names = [form for form in chunk if len(form) <= MAX_PERSON_NAME]
             persons.update(
-                Person.objects.filter(name__in=chunk).values_list("name", flat=True)
+                Person.objects.filter(name__in=names).values_list("name", flat=True)
             )
         return cls(organizations=organizations, persons=persons)
 
@@ -75,7 +81,7 @@ def extract_page(data, *, filename="", gazetteer=None):
     if callable(gazetteer):
         gazetteer = gazetteer(page.body)
     persons, organizations = extract_entities(page, gazetteer=gazetteer)
-    directives = extract_directives(page, persons=persons)
+    directives = extract_directives(page, persons=persons, organizations=organizations)
     return Extraction(
         page=page, persons=persons, organizations=organizations, directives=directives
     )

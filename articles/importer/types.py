@@ -71,6 +71,8 @@ class DirectiveFact:
     kind: str = "requirement"  # a Directive kind: requirement, emphasis, statement…
     set_index: int = 0  # which set of the article the item belongs to (0-based)
     truncated: bool = False  # cut off by a truncated page
+    # The set's addressee organizations (OrganizationFact names): 对北科院…提出
+    addressees: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -127,6 +129,7 @@ class Extraction:
                     "span": list(directive.span),
                     "set": directive.set_index,
                     "truncated": directive.truncated,
+                    "addressees": directive.addressees,
                 }
                 for directive in self.directives
             ],
@@ -217,6 +220,7 @@ class Extraction:
                 kind=str(d.get("kind") or "requirement"),
                 set_index=int(d.get("set") or 0),
                 truncated=bool(d.get("truncated")),
+                addressees=[str(a) for a in d.get("addressees") or []],
             )
             for d in data.get("directives") or []
         ]

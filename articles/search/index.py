@@ -16,6 +16,8 @@ writer (the services, ``loaddata``, the importer, a restore) can leave it stale.
 """
 
 import re
+import threading
+from contextlib import contextmanager
 
 from django.db import connections
 from django.db.models import signals
@@ -204,13 +206,56 @@ def matching(phrase, *, using="default"):
     )
 
 
+# Articles whose entry a ``deferred()`` block will write at its end.
+_pending = threading.local()
+
+
+@contextmanager
+def deferred():
+    """Write each entry touched inside the block once, as the block ends.
+
+    A write of many rows of one article (an import: the article, then each of
+    its items) would otherwise rewrite the entry once per row. The entries
+    are still written inside the caller's transaction, so they commit or roll
+    back with it; a block that raises writes none. Nested blocks join the
+    outermost.
+    """
+    if getattr(_pending, "articles", None) is not None:
+        yield
+        return
+    _pending.articles = {}
+    try:
+        yield
+        from articles.models import Article
+
+        for (using, pk), create in _pending.articles.items():
+            article = Article.objects.using(using).filter(pk=pk).first()
+            if article is not None:
+                index_article(article, using=using, create=create)
+    finally:
+        _pending.articles = None
+
+
+def _touch(using, pk, *, create):
+    """Note ``pk`` for the open ``deferred()`` block; False when none is open."""
+    articles = getattr(_pending, "articles", None)
+    if articles is None:
+        return False
+    articles[(using, pk)] = articles.get((using, pk), False) or create
+    return True
+
+
 def _article_saved(sender, instance, using, **kwargs):
-    index_article(instance, using=using)
+    if not _touch(using, instance.pk, create=True):
+        index_article(instance, using=using)
 
 
 def _item_changed(sender, instance, using, **kwargs):
     from articles.models import Article
 
+    if getattr(_pending, "articles", None) is not None:
+        _touch(using, instance.directive_set.article_id, create=False)
+        return
     set_id = instance.directive_set_id
     article = Article.objects.using(using).filter(directive_sets=set_id).first()
     if article is not None:

@@ -4,6 +4,9 @@
   items, people, positions, organizations and aliases (atomic, version-checked,
   permission-checked, recorded in history); every successful write ends in
   ``writes._after_write`` once its transaction commits.
+* ``imports``: ``article_import``, an importer's extraction saved as a draft
+  (or an earlier import's draft updated) in one transaction, row by row through
+  ``writes``.
 * ``publishing``: ``article_publish`` / ``article_unpublish``, the only way
   ``status`` and ``published_at`` change.
 * ``versions``: optimistic locking and the message a refused editor reads.
@@ -12,6 +15,7 @@
 
 from ..permissions import PUBLISH_PERMISSION, can_edit_article, can_publish
 from .history import record_initial_version
+from .imports import ImportConflict, ImportResult, article_import
 from .publishing import article_publish, article_unpublish
 from .versions import (
     StaleVersionError,
@@ -50,14 +54,16 @@ from .writes import (
     position_create,
     position_delete,
     position_update,
-    written,
 )
 
 # The name older callers used for ``record_initial_version``.
 object_record_initial_version = record_initial_version
 
 __all__ = [
+    "ImportConflict",
+    "ImportResult",
     "PUBLISH_PERMISSION",
+    "article_import",
     "StaleVersionError",
     "object_restore",
     "_after_write",
@@ -81,7 +87,6 @@ __all__ = [
     "object_delete",
     "object_record_initial_version",
     "object_update",
-    "written",
     "organization_alias_create",
     "organization_alias_delete",
     "organization_alias_update",

@@ -105,8 +105,12 @@ def record_initial_version(*, instance):
 
 def record(*, instances, user, message):
     """Add ``instances`` to the current revision (opening one if none is) with
-    ``user`` and ``message``; messages of one revision are joined."""
-    with reversion.create_revision():
+    ``user`` and ``message``; messages of one revision are joined.
+
+    Every caller is a write inside its own transaction, so the revision opens
+    no savepoint of its own.
+    """
+    with reversion.create_revision(atomic=False):
         for instance in instances:
             reversion.add_to_revision(instance)
         if user is not None and user.is_authenticated:
@@ -131,21 +135,18 @@ def message_initial():
         return _("Initial version, recorded before the first change.")
 
 
-def message_created(instance, *, main):
+def message_created(instance):
     with _chinese():
-        if main:
-            return _("Created.")
         return _("Added %(object)s.") % {"object": _label(instance)}
 
 
-def message_changed(instance, fields, *, main):
-    """ "已修改标题、正文。": the changed fields by their Chinese names."""
+def message_changed(instance, fields):
+    """ "已修改文章“…”的标题、正文。": the changed fields by their Chinese names,
+    and the object, so that a revision holding several rows reads clearly."""
     with _chinese():
         names = "、".join(
             str(type(instance)._meta.get_field(name).verbose_name) for name in fields
         )
-        if main:
-            return _("Changed %(fields)s.") % {"fields": names}
         return _("Changed %(fields)s of %(object)s.") % {
             "fields": names,
             "object": _label(instance),
@@ -159,10 +160,8 @@ def message_restored(date):
         return _("Restored the version of %(date)s.") % {"date": when}
 
 
-def message_deleted(instance, *, main):
+def message_deleted(instance):
     with _chinese():
-        if main:
-            return _("Deleted.")
         return _("Deleted %(object)s.") % {"object": _label(instance)}
 
 

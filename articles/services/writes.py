@@ -12,6 +12,8 @@ entity-named ones (``article_update``, ``position_create`` …) are the vocabula
 ``object_create``/``object_update``/``object_delete`` the engine.
 """
 
+import threading
+from contextlib import contextmanager, nullcontext
 from functools import partial
 
 from django.db import transaction
@@ -62,13 +64,46 @@ def _make_renditions(instances):
         photo_make_renditions(photo=photo)
 
 
-def written(*, instances):
-    """Report a write made outside these functions (the importer's one
-    transaction) so that it reaches the after-write hook like any other."""
-    _schedule_after_write(instances)
+# The writes of the open ``batch()`` block, told to the after-write hook at its end.
+_batch = threading.local()
+
+
+@contextmanager
+def batch():
+    """Many writes as one: one transaction, one after-write call at its end.
+
+    The writes inside keep every rule (permission, validation, version,
+    history) but open no savepoint of their own: one failure rolls back the
+    whole batch, which is what an import wants. Nested blocks join the
+    outermost.
+    """
+    if getattr(_batch, "instances", None) is not None:
+        yield
+        return
+    _batch.instances = []
+    try:
+        with transaction.atomic():
+            yield
+            instances, _batch.instances = _batch.instances, None
+            if instances:
+                _schedule_after_write(instances)
+    finally:
+        _batch.instances = None
+
+
+def _atomic():
+    """Each write's own transaction (a savepoint when nested), but none in a batch."""
+    return nullcontext() if _in_batch() else transaction.atomic()
+
+
+def _in_batch():
+    return getattr(_batch, "instances", None) is not None
 
 
 def _schedule_after_write(instances):
+    if _in_batch():
+        _batch.instances.extend(instances)
+        return
     # The response cache is told at once: ``content_changed`` also renews its
     # generation when the transaction commits, so no page read in between
     # (from the old rows) outlives the write.
@@ -111,8 +146,11 @@ def _prepare(instance, changed=None):
     if isinstance(instance, Directive):
         if instance.text and not instance.summary:
             instance.summary = first_clause(instance.text)
-        if changed is None or "text" in changed or "directive_set" in changed:
+        if changed is not None and ({"text", "directive_set"} & set(changed)):
             instance.span_start = None
+        if changed is None or "text" in changed or "directive_set" in changed:
+            # A new item keeps a span that quotes it (the importer's); anything
+            # else is found again in the body.
             instance.locate_in(instance.directive_set.article.body)
 
 
@@ -142,17 +180,10 @@ def _check_version(current, expected_version, *, instance):
         )
 
 
-def _main():
-    # Every face's history names the object ("已修改文章“…”的导语。"): the
-    # admin (which opens the revision) and the API (which does not) alike.
-    return False
-
-
 def object_create(*, instance, user=None, m2m=None):
     """Save the new ``instance`` (its fields already set) and its ``m2m``."""
     m2m = m2m or {}
-    main = _main()
-    with transaction.atomic():
+    with _atomic():
         permissions.check_change(user, after=instance)
         if isinstance(instance, Directive) and not instance.ordinal:
             instance.ordinal = instance.directive_set.next_ordinal()
@@ -166,7 +197,7 @@ def object_create(*, instance, user=None, m2m=None):
         history.record(
             instances=[instance],
             user=user,
-            message=history.message_created(instance, main=main),
+            message=history.message_created(instance),
         )
         _schedule_after_write([instance])
     return instance
@@ -181,8 +212,7 @@ def object_update(*, instance, data, user=None, expected_version=None):
     """
     model = type(instance)
     fields, m2m = _split(model, data)
-    main = _main()
-    with transaction.atomic():
+    with _atomic():
         current = model._default_manager.select_for_update().filter(pk=instance.pk)
         current = current.first()
         versioned = _is_versioned(model)
@@ -222,7 +252,7 @@ def object_update(*, instance, data, user=None, expected_version=None):
         history.record(
             instances=[current],
             user=user,
-            message=history.message_changed(current, changed, main=main),
+            message=history.message_changed(current, changed),
         )
         _schedule_after_write([current])
     return current
@@ -231,8 +261,7 @@ def object_update(*, instance, data, user=None, expected_version=None):
 def object_delete(*, instance, user=None, expected_version=None):
     """Delete ``instance`` (refused if stale or forbidden), recording it first."""
     model = type(instance)
-    main = _main()
-    with transaction.atomic():
+    with _atomic():
         current = model._default_manager.select_for_update().filter(pk=instance.pk)
         current = current.first()
         if current is None:
@@ -242,7 +271,7 @@ def object_delete(*, instance, user=None, expected_version=None):
         history.record(
             instances=[current],
             user=user,
-            message=history.message_deleted(current, main=main),
+            message=history.message_deleted(current),
         )
         current.delete()
         _schedule_after_write([current])

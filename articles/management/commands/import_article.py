@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 from articles.importer.errors import ImportRefused
 from articles.importer.extract import Gazetteer, extract_page
 from articles.importer.page import MAX_BYTES, too_large
-from articles.importer.save import import_extraction
+from articles.services import article_import
 
 # Folders are read for pages with these endings (scraped text or HTML).
 PAGE_SUFFIXES = {".txt", ".text", ".html", ".htm", ".shtml", ".xhtml"}
@@ -60,7 +60,7 @@ class Command(BaseCommand):
                     data, filename=name, gazetteer=Gazetteer.for_text
                 )
                 if not dry_run:
-                    saved = import_extraction(extraction=extraction, publish=publish)
+                    saved = article_import(extraction=extraction, publish=publish)
             except (ImportRefused, PermissionDenied, ValidationError) as error:
                 failed += 1
                 self._report_failure(name, error, print_json)

@@ -1,13 +1,17 @@
-"""Saving an extraction: one import is one transaction, recorded in history.
+"""Saving an import: one transaction through the write path, one revision.
 
-``import_extraction`` creates (or, for a source imported before, updates) a
-draft article with everything the importer found: body paragraphs, lede,
-section, publisher, credits, photo captions, the people and organizations it
-names (new ones are created as the resolution proposed, and reported), their
-positions, mentions, and the directive sets with their items and spans. Any
-failure rolls the whole import back. A source is recognised by its URL, else by
-a hash of its title and body, so importing it again never duplicates: it updates
-the draft, or refuses when the article was edited or published since.
+``article_import`` creates (or, for a source imported before, updates) a draft
+article with everything the importer found: body paragraphs, lede, section,
+publisher, credits, photo captions, the people and organizations it names (new
+ones are created as the resolution proposed, and reported), their positions,
+mentions, and the directive sets with their items and spans. Every row is
+written by ``object_create``/``object_update``/``object_delete``, so the
+workflow rule, validation, the version check and the after-write hook apply to
+an import as to any other write; the import's rows share one history revision
+("已作为新草稿导入。"). Any failure rolls the whole import back. A source is
+recognised by its URL, else by a hash of its title and body, so importing it
+again never duplicates: it updates the draft, or refuses when the article was
+edited or published since.
 """
 
 import datetime
@@ -17,13 +21,14 @@ from dataclasses import dataclass, field
 import reversion
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from articles import services
-from articles.models import (
+from ..importer.errors import ImportRefused
+from ..importer.resolve import NEW, Resolution, organization_kind, resolve
+from ..importer.types import Extraction
+from ..models import (
     Article,
     Credit,
     Directive,
@@ -40,10 +45,11 @@ from articles.models import (
     Section,
     first_clause,
 )
-
-from .errors import ImportRefused
-from .resolve import NEW, Resolution, organization_kind, resolve
-from .types import Extraction
+from ..search import index as search_index
+from . import history
+from .publishing import article_publish
+from .versions import StaleVersionError
+from .writes import batch, object_create, object_delete, object_update
 
 # The page's credit roles → Credit.Role (the model keeps four).
 CREDIT_ROLES = {
@@ -93,41 +99,44 @@ def text_hash(page):
     return hashlib.sha256(f"{page.title}\n{page.body}".encode()).hexdigest()
 
 
-def import_extraction(
+def article_import(
     *, extraction: Extraction, user=None, publish: bool = False
 ) -> ImportResult:
     """Save ``extraction`` as a draft article (published with ``publish``).
 
     Raises ``ImportConflict`` when the source's article was edited or published
     after it was imported, and ``PermissionDenied`` when ``user`` may not
-    publish. Nothing is written unless everything is.
+    write (or publish) what the import holds. Nothing is written unless
+    everything is.
     """
     page = extraction.page
     digest = text_hash(page)
-    with transaction.atomic():
+    with batch():
         record = _previous_import(page.source_url, digest)
         resolution = resolve(extraction)
         result = ImportResult(
             article=None, created=record is None, resolution=resolution
         )
         result.warnings.extend(resolution.warnings)
-        with reversion.create_revision():
-            article = _article(page, record, resolution, result)
-            organizations = _organizations(article, extraction, resolution, result)
-            people = _people(article, resolution, result)
-            positions = _positions(article, resolution, organizations, result)
-            _credits(article, page, organizations)
-            _photos(article, page)
-            _directive_sets(article, extraction, people, positions, result)
-            reversion.add_to_revision(article)
-            reversion.set_user(
-                user if user is not None and user.is_authenticated else None
+        write = _Writer(user)
+        with reversion.create_revision(), search_index.deferred():
+            organizations = _organizations(write, extraction, resolution, result)
+            article = _article(write, page, record, resolution, result)
+            _mentions(write, article, resolution, organizations)
+            people = _people(write, article, resolution, result)
+            positions = _positions(write, article, resolution, result)
+            _credits(write, article, page, organizations)
+            _photos(write, article, page)
+            _directive_sets(
+                write, article, extraction, people, positions, organizations, result
             )
-            reversion.set_comment(
-                _("Imported as a new draft.")
-                if result.created
-                else _("Imported again: the draft was updated.")
-            )
+            # The rows' own messages ("已添加人物……") give way to the import's.
+            with history._chinese():
+                reversion.set_comment(
+                    _("Imported as a new draft.")
+                    if result.created
+                    else _("Imported again: the draft was updated.")
+                )
         ImportRecord.objects.update_or_create(
             article=article,
             defaults={
@@ -136,11 +145,37 @@ def import_extraction(
                 "article_version": article.version,
             },
         )
-        services.written(instances=[article])
         if publish:
-            article = services.article_publish(article=article, user=user)
+            article = article_publish(article=article, user=user)
         result.article = article
     return result
+
+
+class _Writer:
+    """The write path with the importing user: every row an import writes."""
+
+    def __init__(self, user):
+        self.user = user
+
+    def create(self, model, m2m=None, **fields):
+        return object_create(instance=model(**fields), user=self.user, m2m=m2m)
+
+    def create_missing(self, model, **fields):
+        """The row with these fields, created if there is none."""
+        found = model.objects.filter(**fields).first()
+        return found if found is not None else self.create(model, **fields)
+
+    def update(self, instance, expected_version=None, **data):
+        return object_update(
+            instance=instance,
+            data=data,
+            user=self.user,
+            expected_version=expected_version,
+        )
+
+    def delete(self, instances):
+        for instance in instances:
+            object_delete(instance=instance, user=self.user)
 
 
 def _previous_import(source_url, digest):
@@ -151,52 +186,70 @@ def _previous_import(source_url, digest):
     return record or records.filter(text_hash=digest).first()
 
 
-def _article(page, record, resolution, result):
-    if record is not None:
-        article = Article.objects.select_for_update().get(pk=record.article_id)
-        if article.status != Article.Status.DRAFT:
-            raise ImportConflict(
-                _(
-                    "This source was imported before as “%(title)s” (#%(id)s), which "
-                    "has been published since: an import never overwrites a "
-                    "published article. Unpublish it first, or edit it instead."
-                )
-                % {"title": article.title, "id": article.pk},
-                article=article,
+def _article(write, page, record, resolution, result):
+    publisher = resolution.publisher
+    fields = {
+        "title": page.title or _title_from_body(page, result),
+        "lede": page.lede,
+        "body": page.body,
+        "source_url": _valid_url(page.source_url, result),
+        "section": _section(write, page.section),
+        "publisher": publisher.organization if publisher is not None else None,
+    }
+    published_at = _published_at(page.published_at)
+    if record is None:
+        return write.create(
+            Article,
+            status=Article.Status.DRAFT,
+            published_at=published_at,
+            slug=_unique_slug(fields["title"], text_hash(page)),
+            **fields,
+        )
+    article = Article.objects.select_for_update().get(pk=record.article_id)
+    if article.status != Article.Status.DRAFT:
+        raise ImportConflict(
+            _(
+                "This source was imported before as “%(title)s” (#%(id)s), which "
+                "has been published since: an import never overwrites a "
+                "published article. Unpublish it first, or edit it instead."
             )
-        if article.version != record.article_version:
-            raise ImportConflict(
-                _(
-                    "This source was imported before as the draft “%(title)s” "
-                    "(#%(id)s), which has been edited since (version %(then)s → "
-                    "%(now)s): importing it again would overwrite those edits, so "
-                    "nothing was changed."
-                )
-                % {
-                    "title": article.title,
-                    "id": article.pk,
-                    "then": record.article_version,
-                    "now": article.version,
-                },
-                article=article,
+            % {"title": article.title, "id": article.pk},
+            article=article,
+        )
+    if article.version != record.article_version:
+        raise _edited_since(article, record.article_version)
+    if published_at != article.published_at:
+        # A draft's date changes only through publishing, like every article's.
+        result.warnings.append(
+            _(
+                "The page now gives another date (%(date)s); the draft keeps "
+                "its own. Set the date when publishing."
             )
-        services.object_record_initial_version(instance=article)
-        _clear(article)
-        article.version += 1
-    else:
-        article = Article(status=Article.Status.DRAFT)
-    article.title = page.title or _title_from_body(page, result)
-    article.lede = page.lede
-    article.body = page.body
-    article.published_at = _published_at(page.published_at)
-    article.source_url = _valid_url(page.source_url, result)
-    article.section = _section(page.section)
-    article.publisher = None  # set once the organizations are saved
-    if not article.slug:
-        article.slug = _unique_slug(article.title, text_hash(page))
-    article.full_clean(exclude=["publisher"])
-    article.save()
-    return article
+            % {"date": page.published_at}
+        )
+    _clear(write, article)
+    try:
+        return write.update(article, expected_version=record.article_version, **fields)
+    except StaleVersionError as error:
+        raise _edited_since(article, record.article_version) from error
+
+
+def _edited_since(article, imported_version):
+    return ImportConflict(
+        _(
+            "This source was imported before as the draft “%(title)s” "
+            "(#%(id)s), which has been edited since (version %(then)s → "
+            "%(now)s): importing it again would overwrite those edits, so "
+            "nothing was changed."
+        )
+        % {
+            "title": article.title,
+            "id": article.pk,
+            "then": imported_version,
+            "now": article.version,
+        },
+        article=article,
+    )
 
 
 def _valid_url(url, result):
@@ -212,13 +265,13 @@ def _valid_url(url, result):
     return url if len(url) <= 500 else ""
 
 
-def _clear(article):
+def _clear(write, article):
     """Remove what an earlier import of this source attached to ``article``."""
-    article.directive_sets.all().delete()
-    article.person_mentions.all().delete()
-    article.organization_mentions.all().delete()
-    article.credits.all().delete()
-    article.photos.all().delete()
+    write.delete(article.directive_sets.all())
+    write.delete(article.person_mentions.all())
+    write.delete(article.organization_mentions.all())
+    write.delete(article.credits.all())
+    write.delete(article.photos.all())
 
 
 def _title_from_body(page, result):
@@ -240,7 +293,7 @@ def _published_at(value):
     return timezone.make_aware(moment, timezone.get_current_timezone())
 
 
-def _section(path):
+def _section(write, path):
     """The section for a breadcrumb path (新闻 › 院内新闻), created if missing."""
     if not path:
         return None
@@ -248,7 +301,7 @@ def _section(path):
     for name in [part.strip() for part in path.split("›") if part.strip()]:
         section = Section.objects.filter(name=name, parent=parent).first()
         if section is None:
-            section = _create(
+            section = write.create(
                 Section,
                 name=name[:100],
                 parent=parent,
@@ -272,13 +325,13 @@ def _free_slug(model, slug):
     return candidate
 
 
-def _organizations(article, extraction, resolution, result):
-    """Organization records by every written form; new ones created, new
-    aliases added, the article's mentions and publisher set."""
+def _organizations(write, extraction, resolution, result):
+    """Organization records by every written form; new ones created and new
+    aliases added (the publisher among them)."""
     by_form = {}
-    for order, match in enumerate(resolution.organizations):
+    for match in resolution.organizations:
         if match.status == NEW:
-            organization = _create(
+            organization = write.create(
                 Organization,
                 name=match.fact.name,
                 slug=_free_slug(
@@ -293,49 +346,50 @@ def _organizations(article, extraction, resolution, result):
         match.organization = organization
         for alias in match.new_aliases:
             if alias != organization.name:
-                OrganizationAlias.objects.get_or_create(
-                    organization=organization, name=alias
+                write.create_missing(
+                    OrganizationAlias, organization=organization, name=alias
                 )
         for form in (match.fact.name, *match.fact.aliases, organization.name):
             by_form.setdefault(form, organization)
-        if match.mentioned:
-            OrganizationMention.objects.get_or_create(
-                article=article,
-                organization=organization,
-                role=MentionRole.MENTIONED,
-                defaults={"order": order},
-            )
-    publisher = resolution.publisher
-    if publisher is not None and publisher.organization is not None:
-        article.publisher = publisher.organization
-        article.save(update_fields=["publisher"])
     return by_form
 
 
-def _people(article, resolution, result):
+def _mentions(write, article, resolution, organizations):
+    for order, match in enumerate(resolution.organizations):
+        if match.mentioned:
+            _mention(
+                write,
+                OrganizationMention,
+                order,
+                article=article,
+                organization=match.organization,
+            )
+
+
+def _mention(write, model, order, **fields):
+    fields["role"] = MentionRole.MENTIONED
+    if not model.objects.filter(**fields).exists():
+        write.create(model, order=order, **fields)
+
+
+def _people(write, article, resolution, result):
     people = {}
     for order, match in enumerate(resolution.persons):
         if match.status == NEW:
-            person = _create(
+            match.person = write.create(
                 Person,
                 name=match.fact.name,
                 slug=_free_slug(
                     Person, slugify(match.fact.name, allow_unicode=True) or "person"
                 ),
             )
-            match.person = person
-            result.new_people.append(person.name)
+            result.new_people.append(match.person.name)
         people[match.fact.name] = match.person
-        PersonMention.objects.get_or_create(
-            article=article,
-            person=match.person,
-            role=MentionRole.MENTIONED,
-            defaults={"order": order},
-        )
+        _mention(write, PersonMention, order, article=article, person=match.person)
     return people
 
 
-def _positions(article, resolution, organizations, result):
+def _positions(write, article, resolution, result):
     """``{person name: [Position]}`` for the titles the article reports."""
     positions = {}
     for match in resolution.positions:
@@ -352,22 +406,21 @@ def _positions(article, resolution, organizations, result):
                 % {"title": match.title, "name": match.person.fact.name}
             )
             continue
-        position, created = Position.objects.get_or_create(
-            person=person,
-            organization=target,
-            title=match.title[:100],
-            defaults={
-                "reported_in": article,
-                "order": len(positions.get(person.name, [])),
-            },
-        )
-        if created:
+        key = {"person": person, "organization": target, "title": match.title[:100]}
+        position = Position.objects.filter(**key).first()
+        if position is None:
+            position = write.create(
+                Position,
+                reported_in=article,
+                order=len(positions.get(match.person.fact.name, [])),
+                **key,
+            )
             result.new_positions.append(f"{person.name} · {target.name} {match.title}")
         positions.setdefault(match.person.fact.name, []).append(position)
     return positions
 
 
-def _credits(article, page, organizations):
+def _credits(write, article, page, organizations):
     seen = set()
     for credit in page.credits:
         role = CREDIT_ROLES.get(credit["role"])
@@ -375,7 +428,8 @@ def _credits(article, page, organizations):
         if role is None or not name or (role, name) in seen:
             continue
         seen.add((role, name))
-        Credit.objects.create(
+        write.create(
+            Credit,
             article=article,
             role=role,
             name=name,
@@ -397,12 +451,14 @@ def _credit_organization(name, article, organizations):
     )
 
 
-def _photos(article, page):
+def _photos(write, article, page):
     for order, caption in enumerate(page.captions):
-        Photo.objects.create(article=article, caption=caption[:300], order=order)
+        write.create(Photo, article=article, caption=caption[:300], order=order)
 
 
-def _directive_sets(article, extraction, people, positions, result):
+def _directive_sets(
+    write, article, extraction, people, positions, organizations, result
+):
     sets = {}
     for fact in extraction.directives:
         sets.setdefault(fact.set_index, []).append(fact)
@@ -421,8 +477,14 @@ def _directive_sets(article, extraction, people, positions, result):
             continue
         kind = first.kind if first.kind in DirectiveSet.Kind.values else "requirement"
         held = positions.get(first.issuer) or []
-        directive_set = _create(
+        addressees = [
+            organizations[name]
+            for name in dict.fromkeys(first.addressees)
+            if name in organizations
+        ]
+        directive_set = write.create(
             DirectiveSet,
+            m2m={"addressees": addressees} if addressees else None,
             article=article,
             number=number,
             issuer=issuer,
@@ -435,7 +497,8 @@ def _directive_sets(article, extraction, people, positions, result):
         for position, fact in enumerate(items, start=1):
             start, end = _item_span(body, fact)
             text = fact.text if start is None else body[start:end]
-            item = Directive(
+            write.create(
+                Directive,
                 directive_set=directive_set,
                 ordinal=fact.ordinal if numbered else position,
                 text=text,
@@ -443,8 +506,6 @@ def _directive_sets(article, extraction, people, positions, result):
                 span_start=start,
                 span_end=end,
             )
-            item.full_clean(exclude=["directive_set"])
-            item.save()
 
 
 def _item_span(body, fact):
@@ -463,11 +524,3 @@ def _item_span(body, fact):
     if body[end : end + 1] in ("。", "!", "！", "?", "？"):
         end += 1
     return start, end
-
-
-def _create(model, **fields):
-    """A new row, validated like every write (``full_clean`` before ``save``)."""
-    instance = model(**fields)
-    instance.full_clean(validate_unique=False)
-    instance.save()
-    return instance
