@@ -1183,7 +1183,8 @@ class SearchEntry(models.Model):
     """An article's text as search matches it, kept by ``articles.search.index``.
 
     ``text`` is the folded title, subtitle, lede and body (Simplified, half width,
-    lower case) for the exact-phrase check. The token index beside it is
+    lower case) for the exact-phrase check; ``status`` and ``published_at``
+    mirror the article's. The token index beside it is
     backend-specific and outside the ORM: a GIN-indexed ``tsvector`` column on
     PostgreSQL, an FTS5 table on SQLite (migration 0009).
     """
@@ -1196,11 +1197,23 @@ class SearchEntry(models.Model):
         related_name="search_entry",
     )
     text = models.TextField(_("searchable text"))
+    # Copies of the article's, so one index walk filters what the public may
+    # see and yields the newest matches first (bounded search).
+    status = models.CharField(
+        _("status"), max_length=10, choices=Article.Status.choices, default="draft"
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("search entry")
         verbose_name_plural = _("search entries")
         ordering = ["article"]
+        indexes = [
+            models.Index(
+                fields=["status", "-published_at", "-article"],
+                name="searchentry_status_date_idx",
+            )
+        ]
 
     def __str__(self):
         return str(self.article_id)

@@ -72,7 +72,7 @@ def index_tokens(text):
     )
 
 
-def _write(cursor, vendor, article_id, text, *, create=True):
+def _write(cursor, vendor, article_id, text, status, published_at, *, create=True):
     """Insert or replace the entry; with ``create=False`` only an existing one
     is rewritten (an item deleted along with its article must not bring the
     article's entry back)."""
@@ -80,29 +80,33 @@ def _write(cursor, vendor, article_id, text, *, create=True):
     if vendor == "postgresql":
         if create:
             cursor.execute(
-                "INSERT INTO articles_searchentry (article_id, text, vector) "
-                "VALUES (%s, %s, array_to_tsvector(%s::text[])) "
+                "INSERT INTO articles_searchentry "
+                "(article_id, text, status, published_at, vector) "
+                "VALUES (%s, %s, %s, %s, array_to_tsvector(%s::text[])) "
                 "ON CONFLICT (article_id) DO UPDATE "
-                "SET text = EXCLUDED.text, vector = EXCLUDED.vector",
-                [article_id, text, token_list],
+                "SET text = EXCLUDED.text, vector = EXCLUDED.vector, "
+                "status = EXCLUDED.status, published_at = EXCLUDED.published_at",
+                [article_id, text, status, published_at, token_list],
             )
         else:
             cursor.execute(
-                "UPDATE articles_searchentry SET text = %s, "
-                "vector = array_to_tsvector(%s::text[]) WHERE article_id = %s",
-                [text, token_list, article_id],
+                "UPDATE articles_searchentry SET text = %s, status = %s, "
+                "published_at = %s, vector = array_to_tsvector(%s::text[]) "
+                "WHERE article_id = %s",
+                [text, status, published_at, token_list, article_id],
             )
         return
     if create:
         cursor.execute(
-            "INSERT OR REPLACE INTO articles_searchentry (article_id, text) "
-            "VALUES (%s, %s)",
-            [article_id, text],
+            "INSERT OR REPLACE INTO articles_searchentry "
+            "(article_id, text, status, published_at) VALUES (%s, %s, %s, %s)",
+            [article_id, text, status, published_at],
         )
     else:
         cursor.execute(
-            "UPDATE articles_searchentry SET text = %s WHERE article_id = %s",
-            [text, article_id],
+            "UPDATE articles_searchentry SET text = %s, status = %s, "
+            "published_at = %s WHERE article_id = %s",
+            [text, status, published_at, article_id],
         )
         if not cursor.rowcount:
             return
@@ -115,12 +119,25 @@ def _write(cursor, vendor, article_id, text, *, create=True):
     )
 
 
+def _db_date(connection, value):
+    """``value`` as a raw cursor takes it (SQLite stores naive UTC text)."""
+    return connection.ops.adapt_datetimefield_value(value)
+
+
 def index_article(article, *, using="default", create=True):
     """Write ``article``'s entry (insert or replace) in the current transaction."""
     connection = connections[using]
     with connection.cursor() as cursor:
         text = searchable_text(article, using=using)
-        _write(cursor, connection.vendor, article.pk, text, create=create)
+        _write(
+            cursor,
+            connection.vendor,
+            article.pk,
+            text,
+            article.status,
+            _db_date(connection, article.published_at),
+            create=create,
+        )
 
 
 def rebuild(*, articles=None, directives=None, using="default", progress=None):
@@ -137,16 +154,18 @@ def rebuild(*, articles=None, directives=None, using="default", progress=None):
     rows = (
         articles.using(using)
         .order_by("pk")
-        .values_list("pk", "title", "subtitle", "lede", "body")
+        .values_list(
+            "pk", "status", "published_at", "title", "subtitle", "lede", "body"
+        )
     )
     done, last = 0, 0
     with connection.cursor() as cursor:
         while batch := list(rows.filter(pk__gt=last)[:BATCH]):
             items = _item_texts([row[0] for row in batch], using, directives)
-            for pk, *fields in batch:
-                _write(
-                    cursor, connection.vendor, pk, _folded(fields, items.get(pk, []))
-                )
+            for pk, status, published_at, *fields in batch:
+                text = _folded(fields, items.get(pk, []))
+                date = _db_date(connection, published_at)
+                _write(cursor, connection.vendor, pk, text, status, date)
             done += len(batch)
             last = batch[-1][0]
             if progress:
