@@ -437,6 +437,41 @@ class ArticleQuerySet(models.QuerySet):
     def mentioning_organization(self, organization):
         return self.filter(organization_mentions__organization=organization).distinct()
 
+    def in_section(self, slug):
+        """Articles of the section ``slug`` or of one of its subsections."""
+        return self.filter(Q(section__slug=slug) | Q(section__parent__slug=slug))
+
+    def published_by(self, slug):
+        return self.filter(publisher__slug=slug)
+
+    def tagged(self, slug):
+        return self.filter(
+            pk__in=Article.tags.through.objects.filter(tag__slug=slug).values("article")
+        )
+
+    def naming_person(self, slug):
+        """Articles mentioning the person ``slug`` (a subquery: no repeats)."""
+        return self.filter(
+            pk__in=PersonMention.objects.filter(person__slug=slug).values("article")
+        )
+
+    def naming_organization(self, slug):
+        return self.filter(
+            pk__in=OrganizationMention.objects.filter(organization__slug=slug).values(
+                "article"
+            )
+        )
+
+    def published_between(self, first=None, last=None):
+        """Published on or after the date ``first`` and on or before ``last``
+        (local dates, either may be None)."""
+        articles = self
+        if first:
+            articles = articles.filter(published_at__date__gte=first)
+        if last:
+            articles = articles.filter(published_at__date__lte=last)
+        return articles
+
     def with_related(self):
         return self.select_related(
             "section__parent", "publisher", "event_place"
