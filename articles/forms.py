@@ -5,7 +5,7 @@ from django.db.models import Exists, Max, Min, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Article, Directive, DirectiveSet, Organization, Person
+from .models import Article, Directive, DirectiveSet, Organization, Person, Section
 
 SEARCH_MAX_LENGTH = 100
 # The directive filters offer the issuers and addressees of this many newest sets.
@@ -42,6 +42,52 @@ class SearchForm(forms.Form):
             attrs={"type": "search", "placeholder": _("e.g. 北科院, 科技创新, 刘晖")}
         ),
     )
+    section = forms.ChoiceField(label=_("Section"), required=False)
+    published_after = forms.DateField(
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    published_before = forms.DateField(
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    # Set by the links of the cards and results, kept as hidden fields.
+    person = forms.SlugField(allow_unicode=True, required=False)
+    organization = forms.SlugField(allow_unicode=True, required=False)
+    publisher = forms.SlugField(allow_unicode=True, required=False)
+
+    FILTERS = (
+        "section",
+        "published_after",
+        "published_before",
+        "person",
+        "organization",
+        "publisher",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].choices = [
+            ("", _("All sections")),
+            *Section.objects.order_by("name").values_list("slug", "name"),
+        ]
+
+    def filter(self, articles):
+        """``articles`` narrowed by every valid filter (the API's vocabulary)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        if data.get("section"):
+            articles = articles.in_section(data["section"])
+        if data.get("publisher"):
+            articles = articles.published_by(data["publisher"])
+        if data.get("person"):
+            articles = articles.naming_person(data["person"])
+        if data.get("organization"):
+            articles = articles.naming_organization(data["organization"])
+        return articles.published_between(
+            data.get("published_after"), data.get("published_before")
+        )
 
 
 class DirectiveFilterForm(forms.Form):

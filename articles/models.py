@@ -437,6 +437,41 @@ class ArticleQuerySet(models.QuerySet):
     def mentioning_organization(self, organization):
         return self.filter(organization_mentions__organization=organization).distinct()
 
+    def in_section(self, slug):
+        """Articles of the section ``slug`` or of one of its subsections."""
+        return self.filter(Q(section__slug=slug) | Q(section__parent__slug=slug))
+
+    def published_by(self, slug):
+        return self.filter(publisher__slug=slug)
+
+    def tagged(self, slug):
+        return self.filter(
+            pk__in=Article.tags.through.objects.filter(tag__slug=slug).values("article")
+        )
+
+    def naming_person(self, slug):
+        """Articles mentioning the person ``slug`` (a subquery: no repeats)."""
+        return self.filter(
+            pk__in=PersonMention.objects.filter(person__slug=slug).values("article")
+        )
+
+    def naming_organization(self, slug):
+        return self.filter(
+            pk__in=OrganizationMention.objects.filter(organization__slug=slug).values(
+                "article"
+            )
+        )
+
+    def published_between(self, first=None, last=None):
+        """Published on or after the date ``first`` and on or before ``last``
+        (local dates, either may be None)."""
+        articles = self
+        if first:
+            articles = articles.filter(published_at__date__gte=first)
+        if last:
+            articles = articles.filter(published_at__date__lte=last)
+        return articles
+
     def with_related(self):
         return self.select_related(
             "section__parent", "publisher", "event_place"
@@ -1183,7 +1218,8 @@ class SearchEntry(models.Model):
     """An article's text as search matches it, kept by ``articles.search.index``.
 
     ``text`` is the folded title, subtitle, lede and body (Simplified, half width,
-    lower case) for the exact-phrase check. The token index beside it is
+    lower case) for the exact-phrase check; ``status`` and ``published_at``
+    mirror the article's. The token index beside it is
     backend-specific and outside the ORM: a GIN-indexed ``tsvector`` column on
     PostgreSQL, an FTS5 table on SQLite (migration 0009).
     """
@@ -1196,11 +1232,23 @@ class SearchEntry(models.Model):
         related_name="search_entry",
     )
     text = models.TextField(_("searchable text"))
+    # Copies of the article's, so one index walk filters what the public may
+    # see and yields the newest matches first (bounded search).
+    status = models.CharField(
+        _("status"), max_length=10, choices=Article.Status.choices, default="draft"
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("search entry")
         verbose_name_plural = _("search entries")
         ordering = ["article"]
+        indexes = [
+            models.Index(
+                fields=["status", "-published_at", "-article"],
+                name="searchentry_status_date_idx",
+            )
+        ]
 
     def __str__(self):
         return str(self.article_id)

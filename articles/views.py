@@ -583,22 +583,32 @@ class DirectiveListView(ListView):
 
 
 class SearchView(ListView):
-    """Published articles matching the words of ``q``, best first, highlighted."""
+    """Published articles matching the words of ``q``, best first, highlighted.
+
+    Filters (section, dates, a person, organization or publisher named) narrow
+    what is searched, through the same queryset vocabulary as the API. Only the
+    newest ``SEARCH_CANDIDATES`` matches are ranked; the page says when there
+    are more.
+    """
 
     paginate_by = 10
     context_object_name = "results"
     template_name = "articles/search.html"
+    candidates = search.SEARCH_CANDIDATES
 
     def get(self, request, *args, **kwargs):
         self.form = SearchForm(request.GET)
         self.terms = []
         self.problem = None
-        if not self.form.is_valid():
+        self.matches = []
+        self.form.is_valid()
+        query = self.form.cleaned_data.get("q", "")
+        if "q" in self.form.errors:
             self.problem = " ".join(self.form.errors["q"])
-        elif not self.form.cleaned_data["q"]:
+        elif not query:
             self.problem = _("Type a word or name to search for.")
         else:
-            self.terms = search_terms(self.form.cleaned_data["q"])
+            self.terms = search_terms(query)
         response = super().get(request, *args, **kwargs)
         if self.form.errors:
             response.status_code = 400
@@ -606,7 +616,7 @@ class SearchView(ListView):
 
     def _suggestions(self, people, organizations):
         """Ways on from an empty result: an entity's full name, fewer words."""
-        query = self.form.cleaned_data.get("q", "") if self.form.is_valid() else ""
+        query = self.form.cleaned_data.get("q", "")
         found = [o.name for o in organizations if o.name != query]
         words = [term.word for term in self.terms if not term.exclude]
         if len(words) > 1:
@@ -616,11 +626,11 @@ class SearchView(ListView):
     def get_queryset(self):
         if not self.terms:
             return Article.objects.none()
-        return (
-            Article.objects.published()
-            .search(self.terms)
-            .select_related("section__parent")
-        )
+        scope = self.form.filter(Article.objects.published())
+        self.matches = search.article_matches(scope, self.terms, limit=self.candidates)
+        return search.search_articles(
+            scope, self.terms, matches=self.matches, limit=self.candidates
+        ).select_related("section__parent")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -628,11 +638,24 @@ class SearchView(ListView):
         # known only from unpublished material gets no card.
         people, organizations = search.entity_cards(self.terms)
         sets = search.matching_sets(DirectiveSet.objects.published(), self.terms)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        data = self.form.cleaned_data
         context.update(
             form=self.form,
-            query=self.form.cleaned_data.get("q", "") if self.form.is_valid() else "",
+            query=data.get("q", ""),
             problem=self.problem,
-            query_string=urlencode({"q": self.form.data.get("q", "")}),
+            filter_errors=[
+                error
+                for name, errors in self.form.errors.items()
+                if name != "q"
+                for error in errors
+            ],
+            filtered=any(data.get(name) for name in SearchForm.FILTERS),
+            more_than=f"{self.candidates:,}"
+            if len(self.matches) > self.candidates
+            else None,
+            query_string=query.urlencode(),
             max_length=SEARCH_MAX_LENGTH,
             variants=[v for term in self.terms for v in term.variants],
             entities=[*people, *organizations],

@@ -1,5 +1,8 @@
 """The search module: folding, tokens, query understanding, and its faces."""
 
+import datetime
+import random
+
 import pytest
 from django.urls import reverse
 
@@ -169,3 +172,108 @@ def test_highlights_stay_escaped(client):
     html = client.get(reverse("articles:search"), {"q": "科技"}).content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;" in html
+
+
+def _page_slugs(client, params):
+    response = client.get(reverse("articles:search"), params)
+    return response, [a.slug for a in response.context["results"]]
+
+
+def test_filters_combine_with_the_query_on_the_search_page(client):
+    news = factories.SectionFactory(name="新闻", slug="news")
+    inside = factories.SectionFactory(name="院内", slug="inside", parent=news)
+    other = factories.SectionFactory(name="其他", slug="other")
+    publisher = factories.OrganizationFactory(name="北京市科学技术研究院", slug="bjast")
+    person = factories.PersonFactory(name="刘晖", slug="liu-hui")
+    day = datetime.datetime(2025, 3, 10, 9, tzinfo=datetime.UTC)
+    factories.ArticleFactory(
+        slug="a", body="量子计算进展。", section=inside, published_at=day
+    )
+    b = factories.ArticleFactory(
+        slug="b",
+        body="量子计算又有进展。",
+        section=other,
+        publisher=publisher,
+        published_at=day - datetime.timedelta(days=30),
+    )
+    factories.PersonMentionFactory(article=b, person=person)
+    factories.ArticleFactory(slug="c", body="无关内容。", section=news)
+    q = {"q": "量子计算"}
+    assert _page_slugs(client, q)[1] == ["a", "b"]
+    assert _page_slugs(client, {**q, "section": "news"})[1] == ["a"]
+    assert _page_slugs(client, {**q, "publisher": "bjast"})[1] == ["b"]
+    assert _page_slugs(client, {**q, "person": "liu-hui"})[1] == ["b"]
+    assert _page_slugs(client, {**q, "published_after": "2025-03-01"})[1] == ["a"]
+    assert _page_slugs(client, {**q, "published_before": "2025-03-01"})[1] == ["b"]
+    response, slugs = _page_slugs(client, {**q, "published_after": "not a date"})
+    assert response.status_code == 400 and slugs == ["a", "b"]  # the rest applies
+
+
+def test_filtered_search_pages_are_stable_and_carry_the_filters(client):
+    section = factories.SectionFactory(name="新闻", slug="news")
+    same_time = datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
+    for n in range(23):
+        factories.ArticleFactory(
+            slug=f"n{n}", body="科技创新会议。", section=section, published_at=same_time
+        )
+    factories.ArticleFactory(slug="elsewhere", body="科技创新会议。")
+    params = {"q": "科技创新", "section": "news"}
+    seen = []
+    for page in (1, 2, 3):
+        response, slugs = _page_slugs(client, {**params, "page": page})
+        seen += slugs
+    assert len(seen) == len(set(seen)) == 23
+    assert "section=news" in response.content.decode()  # the page links keep it
+
+
+@pytest.mark.parametrize("size", [3, 12])
+def test_search_page_queries_with_filters_do_not_grow(
+    client, size, django_assert_num_queries
+):
+    section = factories.SectionFactory(slug="news")
+    for n in range(size):
+        factories.ArticleFactory(slug=f"s{n}", body="科技创新。", section=section)
+    # names (two), sections, newest matches, count, page, sets
+    with django_assert_num_queries(7):
+        client.get(reverse("articles:search"), {"q": "科技创新", "section": "news"})
+
+
+def test_past_the_cap_the_page_says_more_and_ranks_the_newest(client, monkeypatch):
+    from articles.views import SearchView
+
+    monkeypatch.setattr(SearchView, "candidates", 5)
+    start = datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
+    for n in range(8):
+        factories.ArticleFactory(
+            slug=f"m{n}",
+            body="科技创新。",
+            published_at=start + datetime.timedelta(days=n),
+        )
+    response, slugs = _page_slugs(client, {"q": "科技创新"})
+    assert slugs == [f"m{n}" for n in range(7, 2, -1)]
+    assert response.context["more_than"] == "5"
+    assert response.context["paginator"].count == 5
+
+
+def test_every_match_is_reached_by_paging_as_a_full_scan_finds(client):
+    rng = random.Random(4)
+    vocabulary = "科技创新研究院会议北京人才实验室"
+    for n in range(40):
+        body = "".join(rng.choice(vocabulary) for _ in range(rng.randint(10, 60)))
+        factories.ArticleFactory(slug=f"r{n}", title=f"稿{n}", body=body)
+    factories.DraftArticleFactory(slug="draft", body="科技创新" * 3)
+    for phrase in ("科技", "创新研究", "院会议", "北京人才"):
+        expected = {
+            a.slug
+            for a in Article.objects.published()
+            if phrase in search.fold_query(f"{a.title}\n{a.lede}\n{a.body}")
+        }
+        seen, page = [], 1
+        while True:
+            response, slugs = _page_slugs(client, {"q": phrase, "page": page})
+            seen += slugs
+            if not response.context["page_obj"].has_next():
+                break
+            page += 1
+        assert set(seen) == expected and len(seen) == len(expected), phrase
+        assert "draft" not in seen

@@ -1,5 +1,6 @@
 """The search index: every match found, kept current by every writer, rebuildable."""
 
+import datetime
 import random
 from io import StringIO
 
@@ -7,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from articles import search, services
 from articles.models import Article, SearchEntry
@@ -81,6 +83,19 @@ def test_the_index_follows_edits_unpublishing_and_deletion_through_the_services(
     assert found("改写后的段落", Article.objects.all()) == {article}
     services.article_delete(instance=article)
     assert not SearchEntry.objects.filter(article_id=article.pk).exists()
+
+
+def test_the_entry_mirrors_status_and_date_through_publish_and_unpublish():
+    article = factories.DraftArticleFactory(body="待发的段落。")
+    entry = SearchEntry.objects.get(article=article)
+    assert (entry.status, entry.published_at) == ("draft", None)
+    when = timezone.now() - datetime.timedelta(days=2)
+    services.article_publish(article=article, published_at=when)
+    entry.refresh_from_db()
+    assert (entry.status, entry.published_at) == ("published", when)
+    services.article_unpublish(article=article)
+    entry.refresh_from_db()
+    assert (entry.status, entry.published_at) == ("draft", when)
     assert found("改写后的段落", Article.objects.all()) == set()
 
 

@@ -7,7 +7,6 @@ SQLite and PostgreSQL alike (Chinese has no case; there is no stemming to miss).
 """
 
 import django_filters as filters
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
@@ -20,9 +19,7 @@ from articles.models import (
     DirectiveSet,
     Organization,
     OrganizationAlias,
-    OrganizationMention,
     Person,
-    PersonMention,
     Position,
 )
 from articles.visibility import visible_organizations, visible_positions
@@ -80,30 +77,27 @@ class ArticleFilter(filters.FilterSet):
         model = Article
         fields = []
 
+    def filter_queryset(self, queryset):
+        # q last: search ranks the newest matches of what the other filters
+        # kept, so a filter never narrows an already capped list.
+        q = self.form.cleaned_data.pop("q", "")
+        queryset = super().filter_queryset(queryset)
+        return self.filter_q(queryset, "q", q) if q else queryset
+
     def filter_q(self, queryset, name, value):
         return search.search_article_api(queryset, value)
 
     def filter_section(self, queryset, name, value):
-        return queryset.filter(Q(section__slug=value) | Q(section__parent__slug=value))
+        return queryset.in_section(value)
 
     def filter_tag(self, queryset, name, value):
-        return queryset.filter(
-            pk__in=Article.tags.through.objects.filter(tag__slug=value).values(
-                "article"
-            )
-        )
+        return queryset.tagged(value)
 
     def filter_person(self, queryset, name, value):
-        return queryset.filter(
-            pk__in=PersonMention.objects.filter(person__slug=value).values("article")
-        )
+        return queryset.naming_person(value)
 
     def filter_organization(self, queryset, name, value):
-        return queryset.filter(
-            pk__in=OrganizationMention.objects.filter(organization__slug=value).values(
-                "article"
-            )
-        )
+        return queryset.naming_organization(value)
 
 
 class DirectiveFilter(filters.FilterSet):

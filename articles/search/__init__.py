@@ -5,6 +5,8 @@ matches text on its own.
 """
 
 from .engine import (
+    SEARCH_CANDIDATES,
+    article_matches,
     entity_cards,
     matching_sets,
     search_any,
@@ -18,6 +20,8 @@ from .fold import fold, fold_query, tokens
 from .query import SEARCH_MAX_WORDS, SearchTerm, search_terms, search_words
 
 __all__ = [
+    "SEARCH_CANDIDATES",
+    "article_matches",
     "entity_cards",
     "matching_sets",
     "SEARCH_MAX_WORDS",

@@ -6,69 +6,125 @@ short fields, with ``icontains`` on the folded query. Every face
 calls these functions, so an indexed backend replaces this module, not the faces.
 """
 
-from django.db.models import Case, Exists, OuterRef, Q, Value, When
+from django.db.models import Case, Q, Value, When
 
 from . import index
 from .query import search_terms
 
+SEARCH_CANDIDATES = 1000
 
-def _article_match(term):
+
+def _mentioned(term):
+    """``(sql, params)`` of the articles mentioning what ``term`` names, or None."""
     from articles.models import OrganizationMention, PersonMention
 
-    in_title, in_lede, in_text = Q(), Q(), Q()
-    for variant in term.variants:
-        in_title |= Q(title__icontains=variant)
-        in_lede |= Q(lede__icontains=variant)
-        in_text |= Q(pk__in=index.matching(variant))
-    # Only a term naming an entity can match without its words (a mention);
-    # otherwise every match holds them and the rank needs no second look.
-    in_words = in_text if term.organization_ids or term.person_ids else Q()
+    parts = []
     if term.organization_ids:
-        in_text |= Exists(
-            OrganizationMention.objects.filter(
-                article=OuterRef("pk"), organization__in=term.organization_ids
-            )
+        parts.append(
+            OrganizationMention.objects.filter(organization__in=term.organization_ids)
+            .order_by()
+            .values("article_id")
+            .query.sql_with_params()
         )
     if term.person_ids:
-        in_text |= Exists(
-            PersonMention.objects.filter(
-                article=OuterRef("pk"), person__in=term.person_ids
-            )
+        parts.append(
+            PersonMention.objects.filter(person__in=term.person_ids)
+            .order_by()
+            .values("article_id")
+            .query.sql_with_params()
         )
-    return (in_title, in_lede, in_words), in_text
+    if not parts:
+        return None
+    return (
+        " UNION ".join(sql for sql, _params in parts),
+        [param for _sql, params in parts for param in params],
+    )
 
 
-def search_articles(queryset, query):
+def _scope(queryset):
+    """How ``newest_matching`` keeps to ``queryset``: by the entries' own status
+    and date when it is exactly the public set, not at all when it is every
+    article, else through the queryset's ids."""
+    from articles.models import Article
+
+    def ids(articles):
+        return articles.order_by().values("pk").query.sql_with_params()
+
+    ids_sql = ids(queryset)
+    if ids_sql == ids(Article.objects.published()):
+        return None, True
+    if ids_sql == ids(Article.objects.all()):
+        return None, False
+    return ids_sql, False
+
+
+def article_matches(queryset, query, *, limit=SEARCH_CANDIDATES):
+    """``(id, text hits)`` of the newest ``limit + 1`` articles of ``queryset``
+    matching ``query`` (one more than ``limit`` says there are more).
+
+    A word matches when the text (title, lede, body, directive items) holds it
+    or another name of the organization or person it names, or when the article
+    mentions that entity; a ``-word`` excludes. Text hits count the words naming
+    an entity that the text itself holds.
+    """
+    terms = search_terms(query) if isinstance(query, str) else query
+    words = [(t.variants, _mentioned(t)) for t in terms if not t.exclude]
+    if not words:
+        return []
+    excluded = [(t.variants, _mentioned(t)) for t in terms if t.exclude]
+    scope, public = _scope(queryset)
+    return index.newest_matching(
+        scope,
+        words,
+        excluded,
+        limit=limit + 1,
+        public=public,
+        using=queryset.db,
+    )
+
+
+def search_articles(queryset, query, *, matches=None, limit=SEARCH_CANDIDATES):
     """Articles of ``queryset`` matching every word of ``query``, best first.
 
     ``query`` is a string or the ``SearchTerm`` list ``search_terms()`` made of
-    it. A word matches when the title, lede or body contains it or another name
-    of the organization or person it names, or when the article mentions that
-    entity; a ``-word`` excludes. Ranked title > lede > text > mention only (by
-    how many words each holds), the newest first within a rank: ranking reads
-    short fields and the index, never the bodies of every match.
+    it; ``matches`` what ``article_matches`` already found for it. Only the
+    newest ``limit`` matches are ranked (a page says when there were more):
+    title > lede > text > mention only (by how many words each holds), the
+    newest first within a rank. Ranking reads short fields of those articles.
     """
     terms = search_terms(query) if isinstance(query, str) else query
-    if not any(not t.exclude for t in terms):
+    if matches is None:
+        matches = article_matches(queryset, terms, limit=limit)
+    matches = matches[:limit]
+    if not matches:
         return queryset.none()
-    hits = [Value(0), Value(0), Value(0)]  # title, lede, any text
+    title_hits, lede_hits = Value(0), Value(0)
     for term in terms:
-        places, in_text = _article_match(term)
         if term.exclude:
-            queryset = queryset.exclude(in_text)
             continue
-        queryset = queryset.filter(in_text)
-        for rank, place in enumerate(places):
-            if place:
-                hits[rank] += Case(When(place, then=Value(1)), default=Value(0))
-    return queryset.annotate(
-        search_title_hits=hits[0], search_lede_hits=hits[1], search_text_hits=hits[2]
-    ).order_by(
-        "-search_title_hits",
-        "-search_lede_hits",
-        "-search_text_hits",  # before articles found only through a mention
-        "-published_at",
-        "-pk",
+        in_title, in_lede = Q(), Q()
+        for variant in term.variants:
+            in_title |= Q(title__icontains=variant)
+            in_lede |= Q(lede__icontains=variant)
+        title_hits += Case(When(in_title, then=Value(1)), default=Value(0))
+        lede_hits += Case(When(in_lede, then=Value(1)), default=Value(0))
+    by_hits = {}
+    for pk, hits in matches:
+        if hits:
+            by_hits.setdefault(hits, []).append(pk)
+    # A constant in ORDER BY would read as a column position: only real
+    # expressions rank.
+    ranks = {"search_title_hits": title_hits, "search_lede_hits": lede_hits}
+    if by_hits:  # before articles found only through a mention
+        ranks["search_text_hits"] = Case(
+            *[When(pk__in=ids, then=Value(n)) for n, ids in by_hits.items()],
+            default=Value(0),
+        )
+    ranks = {name: rank for name, rank in ranks.items() if not isinstance(rank, Value)}
+    return (
+        queryset.filter(pk__in=[pk for pk, _hits in matches])
+        .annotate(**ranks)
+        .order_by(*[f"-{name}" for name in ranks], "-published_at", "-pk")
     )
 
 

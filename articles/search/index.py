@@ -74,7 +74,7 @@ def index_tokens(text):
     )
 
 
-def _write(cursor, vendor, article_id, text, *, create=True):
+def _write(cursor, vendor, article_id, text, status, published_at, *, create=True):
     """Insert or replace the entry; with ``create=False`` only an existing one
     is rewritten (an item deleted along with its article must not bring the
     article's entry back)."""
@@ -82,29 +82,33 @@ def _write(cursor, vendor, article_id, text, *, create=True):
     if vendor == "postgresql":
         if create:
             cursor.execute(
-                "INSERT INTO articles_searchentry (article_id, text, vector) "
-                "VALUES (%s, %s, array_to_tsvector(%s::text[])) "
+                "INSERT INTO articles_searchentry "
+                "(article_id, text, status, published_at, vector) "
+                "VALUES (%s, %s, %s, %s, array_to_tsvector(%s::text[])) "
                 "ON CONFLICT (article_id) DO UPDATE "
-                "SET text = EXCLUDED.text, vector = EXCLUDED.vector",
-                [article_id, text, token_list],
+                "SET text = EXCLUDED.text, vector = EXCLUDED.vector, "
+                "status = EXCLUDED.status, published_at = EXCLUDED.published_at",
+                [article_id, text, status, published_at, token_list],
             )
         else:
             cursor.execute(
-                "UPDATE articles_searchentry SET text = %s, "
-                "vector = array_to_tsvector(%s::text[]) WHERE article_id = %s",
-                [text, token_list, article_id],
+                "UPDATE articles_searchentry SET text = %s, status = %s, "
+                "published_at = %s, vector = array_to_tsvector(%s::text[]) "
+                "WHERE article_id = %s",
+                [text, status, published_at, token_list, article_id],
             )
         return
     if create:
         cursor.execute(
-            "INSERT OR REPLACE INTO articles_searchentry (article_id, text) "
-            "VALUES (%s, %s)",
-            [article_id, text],
+            "INSERT OR REPLACE INTO articles_searchentry "
+            "(article_id, text, status, published_at) VALUES (%s, %s, %s, %s)",
+            [article_id, text, status, published_at],
         )
     else:
         cursor.execute(
-            "UPDATE articles_searchentry SET text = %s WHERE article_id = %s",
-            [text, article_id],
+            "UPDATE articles_searchentry SET text = %s, status = %s, "
+            "published_at = %s WHERE article_id = %s",
+            [text, status, published_at, article_id],
         )
         if not cursor.rowcount:
             return
@@ -117,12 +121,25 @@ def _write(cursor, vendor, article_id, text, *, create=True):
     )
 
 
+def _db_date(connection, value):
+    """``value`` as a raw cursor takes it (SQLite stores naive UTC text)."""
+    return connection.ops.adapt_datetimefield_value(value)
+
+
 def index_article(article, *, using="default", create=True):
     """Write ``article``'s entry (insert or replace) in the current transaction."""
     connection = connections[using]
     with connection.cursor() as cursor:
         text = searchable_text(article, using=using)
-        _write(cursor, connection.vendor, article.pk, text, create=create)
+        _write(
+            cursor,
+            connection.vendor,
+            article.pk,
+            text,
+            article.status,
+            _db_date(connection, article.published_at),
+            create=create,
+        )
 
 
 def rebuild(*, articles=None, directives=None, using="default", progress=None):
@@ -139,16 +156,18 @@ def rebuild(*, articles=None, directives=None, using="default", progress=None):
     rows = (
         articles.using(using)
         .order_by("pk")
-        .values_list("pk", "title", "subtitle", "lede", "body")
+        .values_list(
+            "pk", "status", "published_at", "title", "subtitle", "lede", "body"
+        )
     )
     done, last = 0, 0
     with connection.cursor() as cursor:
         while batch := list(rows.filter(pk__gt=last)[:BATCH]):
             items = _item_texts([row[0] for row in batch], using, directives)
-            for pk, *fields in batch:
-                _write(
-                    cursor, connection.vendor, pk, _folded(fields, items.get(pk, []))
-                )
+            for pk, status, published_at, *fields in batch:
+                text = _folded(fields, items.get(pk, []))
+                date = _db_date(connection, published_at)
+                _write(cursor, connection.vendor, pk, text, status, date)
             done += len(batch)
             last = batch[-1][0]
             if progress:
@@ -162,6 +181,18 @@ def rebuild(*, articles=None, directives=None, using="default", progress=None):
     return done
 
 
+def _narrowing_tokens(folded):
+    # A lone character is indexed only where it stands alone in the text, so it
+    # cannot narrow; the phrase check on the candidates still requires it.
+    return [t for t in index_tokens(folded) if not _LONE_CJK.fullmatch(t)]
+
+
+def _exact(folded, token_list):
+    """Whether the index alone answers ``folded``: a two-character word is its
+    own bigram, a Latin word its own token."""
+    return bool(_CJK_PAIR.fullmatch(folded)) or token_list == [folded]
+
+
 def matching(phrase, *, using="default"):
     """A subquery of the ids of articles whose searchable text holds ``phrase``.
 
@@ -169,15 +200,11 @@ def matching(phrase, *, using="default"):
     itself is checked on what remains.
     """
     folded = fold_query(phrase)
-    token_list = index_tokens(folded)
+    token_list = _narrowing_tokens(folded)
     vendor = connections[using].vendor
-    # A lone character is indexed only where it stands alone in the text, so it
-    # cannot narrow; the phrase check on the candidates still requires it.
-    token_list = [token for token in token_list if not _LONE_CJK.fullmatch(token)]
     if vendor == "postgresql" and token_list:
-        query = " & ".join("'" + token.replace("'", "''") + "'" for token in token_list)
-        if _CJK_PAIR.fullmatch(folded):
-            # A two-character word is its own bigram: the index answers exactly.
+        query = _tsquery(token_list)
+        if _exact(folded, token_list):
             return RawSQL(
                 "SELECT article_id FROM articles_searchentry "
                 "WHERE vector @@ %s::tsquery",
@@ -189,14 +216,11 @@ def matching(phrase, *, using="default"):
             [query, folded],
         )
     if vendor == "sqlite" and token_list:
-        query = " AND ".join(
-            '"' + token.replace('"', '""') + '"' for token in token_list
-        )
         return RawSQL(
             "SELECT article_id FROM articles_searchentry WHERE article_id IN "
             "(SELECT rowid FROM articles_searchentry_fts "
             "WHERE articles_searchentry_fts MATCH %s) AND instr(text, %s) > 0",
-            [query, folded],
+            [_fts_query(token_list), folded],
         )
     # Punctuation only (nothing to index): the folded text itself is checked.
     function = "strpos" if vendor == "postgresql" else "instr"
@@ -243,6 +267,114 @@ def _touch(using, pk, *, create):
         return False
     articles[(using, pk)] = articles.get((using, pk), False) or create
     return True
+
+
+def _tsquery(token_list):
+    return " & ".join("'" + token.replace("'", "''") + "'" for token in token_list)
+
+
+def _fts_query(token_list):
+    return " AND ".join('"' + token.replace('"', '""') + '"' for token in token_list)
+
+
+def _indexed(alias, token_sets, postgres):
+    """The index condition "holds the tokens of one of ``token_sets``" on the
+    entry ``alias``."""
+    if postgres:
+        query = " | ".join(f"({_tsquery(tokens)})" for tokens in token_sets)
+        return f"{alias}.vector @@ %s::tsquery", [query]
+    query = " OR ".join(f"({_fts_query(tokens)})" for tokens in token_sets)
+    return (
+        f"{alias}.article_id IN (SELECT rowid FROM articles_searchentry_fts "
+        "WHERE articles_searchentry_fts MATCH %s)",
+        [query],
+    )
+
+
+def newest_matching(scope, words, excluded=(), *, limit, public=False, using="default"):
+    """``(id, text hits)`` of the newest ``limit`` articles of ``scope`` that
+    hold every word and none of ``excluded``.
+
+    ``scope`` is ``(sql, params)`` of a subquery of article ids, or ``None`` for
+    every article; ``public`` keeps to what the public may see by the entries'
+    own status and date (no look at the articles). Each word, and
+    each excluded word, is ``(variants, mentioned)``: it is found when the text
+    holds one of ``variants`` (folded) or, if ``mentioned`` (``(sql, params)``
+    of article ids) is given, when the article is among those; the text hits
+    count the words with ``mentioned`` found in the text itself.
+
+    One query: the index narrows by tokens, the entries are walked newest first
+    and the phrase check runs on them lazily until ``limit`` pass, so a common
+    word costs about ``limit`` checks, not one per article holding it.
+    """
+    postgres = connections[using].vendor == "postgresql"
+    strpos = "strpos(c.text, %s) > 0" if postgres else "instr(c.text, %s) > 0"
+    narrow, narrow_params, check, check_params = [], [], [], []
+    hits, hit_params = [], []
+
+    def in_text(variants):
+        return "(" + " OR ".join([strpos] * len(variants)) + ")"
+
+    for variants, mentioned in words:
+        token_sets = [_narrowing_tokens(v) for v in variants]
+        indexable = all(token_sets)
+        if mentioned is None:
+            if indexable:
+                sql, params = _indexed("e", token_sets, postgres)
+                narrow.append(sql)
+                narrow_params += params
+            exact = all(map(_exact, variants, token_sets))
+            if not (indexable and exact):
+                check.append(in_text(variants))
+                check_params += variants
+            continue
+        mention_sql, mention_params = mentioned
+        if indexable:
+            # A union, not an OR: each side keeps its own index.
+            sql, params = _indexed("i", token_sets, postgres)
+            narrow.append(
+                "e.article_id IN (SELECT i.article_id FROM articles_searchentry i "
+                f"WHERE {sql} UNION {mention_sql})"
+            )
+            narrow_params += [*params, *mention_params]
+        check.append(f"({in_text(variants)} OR c.article_id IN ({mention_sql}))")
+        check_params += [*variants, *mention_params]
+        hits.append(f"CASE WHEN {in_text(variants)} THEN 1 ELSE 0 END")
+        hit_params += variants
+    for variants, mentioned in excluded:
+        if mentioned is None:
+            check.append(f"NOT {in_text(variants)}")
+            check_params += variants
+        else:
+            mention_sql, mention_params = mentioned
+            check.append(
+                f"NOT ({in_text(variants)} OR c.article_id IN ({mention_sql}))"
+            )
+            check_params += [*variants, *mention_params]
+    where, scope_params = [], []
+    if public:
+        where.append(
+            "e.status = 'published' AND e.published_at IS NOT NULL "
+            "AND e.published_at <= CURRENT_TIMESTAMP"
+        )
+    if scope is not None:
+        where.append(f"e.article_id IN ({scope[0]})")
+        scope_params = list(scope[1])
+    where = " AND ".join([*where, *narrow]) or "1 = 1"
+    # OFFSET 0 keeps the walk a subquery, so the checks run on its rows in order.
+    inner = (
+        f"SELECT e.article_id, e.text FROM articles_searchentry e WHERE {where} "
+        "ORDER BY e.published_at DESC, e.article_id DESC "
+        + ("OFFSET 0" if postgres else "LIMIT -1")
+    )
+    sql = (
+        f"SELECT c.article_id, {' + '.join(hits) or '0'} FROM ({inner}) c "
+        f"WHERE {' AND '.join(check) or '1 = 1'} LIMIT %s"
+    )
+    params = [*hit_params, *scope_params, *narrow_params, *check_params, limit]
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _article_saved(sender, instance, using, **kwargs):

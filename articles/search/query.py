@@ -120,7 +120,12 @@ def search_terms(query):
     names, records = {}, {}
     for candidates in (Organization.objects.all(), Person.objects.public()):
         model = candidates.model
-        matching = candidates.filter(Q(name__in=lookup) | Q(aliases__name__in=lookup))
+        aliases = model.aliases.rel.related_model.objects.filter(name__in=lookup)
+        # Names first (each side by its own index), visibility on those only.
+        named = model.objects.filter(
+            Q(name__in=lookup) | Q(pk__in=aliases.values(model.aliases.rel.field.name))
+        )
+        matching = candidates.filter(pk__in=named.values("pk"))
         for pk, name, slug, alias in model.objects.filter(
             pk__in=matching.values("pk")
         ).values_list("pk", "name", "slug", "aliases__name"):
