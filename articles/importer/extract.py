@@ -1,7 +1,12 @@
 """The importer's pipeline: page, then entities, then directives."""
 
+import json
 import re
 from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 
 from .directives import extract_directives
 from .entities import extract_entities
@@ -10,11 +15,9 @@ from .textfold import fold
 from .types import Extraction
 
 # The longest name or short form the gazetteer looks for (a person's name is
-# shorter), and how many candidates one query asks about: within the
-# database's variable limit (SQLite's oldest is 999), else 10,000.
+# shorter).
 MAX_FORM = 24
 MAX_PERSON_NAME = 10
-_CHUNK = 10_000
 # Where no name runs on: spaces and the punctuation between clauses.
 _BREAKS = re.compile(r"[\s,，。、;；:：!！?？…“”‘’\"'《》〈〉【】\[\]]+")
 
@@ -43,32 +46,44 @@ class Gazetteer:
 
         Every run of ``text`` between punctuation yields its substrings of
         ``MAX_FORM`` characters or fewer (on the text as written and folded to
-        Simplified); those are looked up in bounded ``name__in`` queries on the
-        indexed name columns. The work grows with the length of the text, never
-        with the size of the Person and Organization tables, so no request
-        loads a whole table, and nothing needs a cache to invalidate.
+        Simplified); those are looked up on the indexed name columns, one
+        query per table with the forms as one parameter. The work grows with
+        the length of the text, never with the size of the Person and
+        Organization tables, so no request loads a whole table, and nothing
+        needs a cache to invalidate.
         """
-        from django.db import connection
-
         from articles.models import Organization, OrganizationAlias, Person
 
         candidates = sorted(_candidates(text))
-        size = min(_CHUNK, (connection.features.max_query_params or _CHUNK) - 99)
-        organizations, persons = {}, set()
-        for start in range(0, len(candidates), size):
-            chunk = candidates[start : start + size]
-            organizations.update(
-                Organization.objects.filter(name__in=chunk).values_list("name", "name")
+        names = [form for form in candidates if len(form) <= MAX_PERSON_NAME]
+        organizations = dict(
+            Organization.objects.filter(
+                _name_among(Organization, candidates)
+            ).values_list("name", "name")
+        )
+        for alias, full in OrganizationAlias.objects.filter(
+            _name_among(OrganizationAlias, candidates)
+        ).values_list("name", "organization__name"):
+            organizations.setdefault(alias, full)
+        persons = set(
+            Person.objects.filter(_name_among(Person, names)).values_list(
+                "name", flat=True
             )
-            for alias, full in OrganizationAlias.objects.filter(
-                name__in=chunk
-            ).values_list("name", "organization__name"):
-                organizations.setdefault(alias, full)
-            names = [form for form in chunk if len(form) <= MAX_PERSON_NAME]
-            persons.update(
-                Person.objects.filter(name__in=names).values_list("name", flat=True)
-            )
+        )
         return cls(organizations=organizations, persons=persons)
+
+
+def _name_among(model, forms):
+    """The condition "``model``'s name is one of ``forms``" with the forms as one
+    parameter: a page has ~10,000 candidates, and a placeholder for each
+    cost more to send than the lookup itself."""
+    column = f'"{model._meta.db_table}"."name"'
+    if connection.vendor == "postgresql":
+        sql, param = f"{column} = ANY(%s::text[])", list(forms)
+    else:
+        sql = f"{column} IN (SELECT value FROM json_each(%s))"
+        param = json.dumps(list(forms), ensure_ascii=False)
+    return RawSQL(sql, [param], output_field=BooleanField())
 
 
 def extract_page(data, *, filename="", gazetteer=None):
