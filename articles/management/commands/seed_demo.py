@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from articles.models import Article
 from articles.seed import seed as seed_demo
@@ -22,11 +23,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, articles, seed, database, replace, **options):
         if articles < 1:
-            raise CommandError("--articles must be at least 1.")
+            raise CommandError(_("--articles must be at least 1."))
         if not replace and Article.objects.using(database).exists():
             raise CommandError(
-                "The database already holds articles: pass --replace to delete "
-                "every article, person and organization and seed anew."
+                _(
+                    "The database already holds articles: pass --replace to "
+                    "delete every article, person and organization and seed anew."
+                )
             )
         report = seed_demo(articles, seed=seed, using=database, out=self.stdout.write)
         self.stdout.write(
