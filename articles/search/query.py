@@ -3,8 +3,6 @@
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Q
-
 from .fold import fold_query
 
 SEARCH_MAX_WORDS = 8
@@ -118,17 +116,26 @@ def search_terms(query):
     for word in words:
         lookup |= {word.text} if word.exact else _substrings(word.text)
     names, records = {}, {}
-    for candidates in (Organization.objects.all(), Person.objects.public()):
-        model = candidates.model
-        aliases = model.aliases.rel.related_model.objects.filter(name__in=lookup)
-        # Names first (each side by its own index), visibility on those only.
-        named = model.objects.filter(
-            Q(name__in=lookup) | Q(pk__in=aliases.values(model.aliases.rel.field.name))
+    for model in (Organization, Person):
+        aliases = model.aliases.rel
+        # The names first, each by its own index (a union, not an OR, which
+        # would read every row), then visibility on what they found.
+        named = (
+            model.objects.filter(name__in=lookup)
+            .order_by()
+            .values("pk")
+            .union(
+                aliases.related_model.objects.filter(name__in=lookup)
+                .order_by()
+                .values(aliases.field.name)
+            )
         )
-        matching = candidates.filter(pk__in=named.values("pk"))
-        for pk, name, slug, alias in model.objects.filter(
-            pk__in=matching.values("pk")
-        ).values_list("pk", "name", "slug", "aliases__name"):
+        for pk, name, slug, alias in (
+            model.objects.public()
+            .filter(pk__in=named)
+            .order_by()
+            .values_list("pk", "name", "slug", "aliases__name")
+        ):
             key = (model, pk)
             names.setdefault(key, {name}).add(alias or name)
             records[key] = model(pk=pk, name=name, slug=slug)
