@@ -1,12 +1,9 @@
 """The importer's pipeline: page, then entities, then directives."""
 
-import json
 import re
 from dataclasses import dataclass, field
 
-from django.db import connection
-from django.db.models import BooleanField
-from django.db.models.expressions import RawSQL
+from articles.search.index import listed
 
 from .directives import extract_directives
 from .entities import extract_entities
@@ -58,32 +55,19 @@ class Gazetteer:
         names = [form for form in candidates if len(form) <= MAX_PERSON_NAME]
         organizations = dict(
             Organization.objects.filter(
-                _name_among(Organization, candidates)
+                name__in=listed(candidates, sql_type="text")
             ).values_list("name", "name")
         )
         for alias, full in OrganizationAlias.objects.filter(
-            _name_among(OrganizationAlias, candidates)
+            name__in=listed(candidates, sql_type="text")
         ).values_list("name", "organization__name"):
             organizations.setdefault(alias, full)
         persons = set(
-            Person.objects.filter(_name_among(Person, names)).values_list(
+            Person.objects.filter(name__in=listed(names, sql_type="text")).values_list(
                 "name", flat=True
             )
         )
         return cls(organizations=organizations, persons=persons)
-
-
-def _name_among(model, forms):
-    """The condition "``model``'s name is one of ``forms``" with the forms as one
-    parameter: a page has ~10,000 candidates, and a placeholder for each
-    cost more to send than the lookup itself."""
-    column = f'"{model._meta.db_table}"."name"'
-    if connection.vendor == "postgresql":
-        sql, param = f"{column} = ANY(%s::text[])", list(forms)
-    else:
-        sql = f"{column} IN (SELECT value FROM json_each(%s))"
-        param = json.dumps(list(forms), ensure_ascii=False)
-    return RawSQL(sql, [param], output_field=BooleanField())
 
 
 def extract_page(data, *, filename="", gazetteer=None):

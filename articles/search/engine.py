@@ -108,6 +108,7 @@ def search_articles(queryset, query, *, matches=None, limit=SEARCH_CANDIDATES):
             in_lede |= Q(lede__icontains=variant)
         title_hits += Case(When(in_title, then=Value(1)), default=Value(0))
         lede_hits += Case(When(in_lede, then=Value(1)), default=Value(0))
+    using = queryset.db
     by_hits = {}
     for pk, hits in matches:
         if hits:
@@ -117,15 +118,23 @@ def search_articles(queryset, query, *, matches=None, limit=SEARCH_CANDIDATES):
     ranks = {"search_title_hits": title_hits, "search_lede_hits": lede_hits}
     if by_hits:  # before articles found only through a mention
         ranks["search_text_hits"] = Case(
-            *[When(pk__in=ids, then=Value(n)) for n, ids in by_hits.items()],
+            *[
+                When(pk__in=index.listed(ids, using=using), then=Value(n))
+                for n, ids in by_hits.items()
+            ],
             default=Value(0),
         )
     ranks = {name: rank for name, rank in ranks.items() if not isinstance(rank, Value)}
-    return (
-        queryset.filter(pk__in=[pk for pk, _hits in matches])
+    ranked = (
+        queryset.filter(pk__in=index.listed([pk for pk, _ in matches], using=using))
         .annotate(**ranks)
         .order_by(*[f"-{name}" for name in ranks], "-published_at", "-pk")
     )
+    # The matches are this queryset's rows already (its scope and visibility
+    # applied): a paginator need not count them again. A clone (a filter, a
+    # page) counts as usual.
+    ranked.count = lambda: len(matches)
+    return ranked
 
 
 def _each_term(queryset, query, match):

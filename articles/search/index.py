@@ -15,6 +15,7 @@ entry is written in the same transaction as the article (``connect``), so no
 writer (the services, ``loaddata``, the importer, a restore) can leave it stale.
 """
 
+import json
 import re
 import threading
 from contextlib import contextmanager
@@ -227,6 +228,22 @@ def matching(phrase, *, using="default"):
     return RawSQL(
         f"SELECT article_id FROM articles_searchentry WHERE {function}(text, %s) > 0",
         [folded],
+    )
+
+
+def listed(values, *, sql_type="bigint", using="default"):
+    """``values`` as a subquery for an ``__in`` lookup, sent as one parameter.
+
+    A long list as ``IN (%s, %s, …)`` costs a placeholder each: psycopg splits
+    and quotes every one on every query (0.2 s of CPU for the importer's
+    ~10,000 name forms), and SQLite allows at most 999. An array (PostgreSQL)
+    or a JSON list (SQLite) is one value, however long.
+    """
+    values = list(values)
+    if connections[using].vendor == "postgresql":
+        return RawSQL(f"SELECT unnest(%s::{sql_type}[])", [values])
+    return RawSQL(
+        "SELECT value FROM json_each(%s)", [json.dumps(values, ensure_ascii=False)]
     )
 
 
