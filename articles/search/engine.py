@@ -11,7 +11,11 @@ from django.db.models import Case, Q, Value, When
 from . import index
 from .query import search_terms
 
-SEARCH_CANDIDATES = 1000
+# How many of the newest matches a search ranks: the site's page (20 pages of
+# 10, after which it asks the reader to narrow by date or section), and the
+# lists API clients and editors page through.
+SEARCH_CANDIDATES = 200
+SEARCH_LIST_CANDIDATES = 1000
 
 
 def _mentioned(term):
@@ -182,7 +186,7 @@ def search_named(queryset, query):
 
 def search_article_api(queryset, query):
     """The API's article ``q``: as the site (directive text is part of the body)."""
-    return search_articles(queryset, query).order_by()
+    return search_articles(queryset, query, limit=SEARCH_LIST_CANDIDATES).order_by()
 
 
 def search_sets(queryset, query):
@@ -202,7 +206,9 @@ def search_any(queryset, query):
 
     model = queryset.model
     if model is Article:
-        found = search_articles(queryset, query).order_by()
+        found = search_articles(
+            queryset, query, limit=SEARCH_LIST_CANDIDATES
+        ).order_by()
     elif model is Directive:
         found = search_directives(queryset, query)
     elif model is DirectiveSet:

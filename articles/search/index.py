@@ -346,7 +346,14 @@ def newest_matching(scope, words, excluded=(), *, limit, public=False, using="de
                 check_params += variants
             continue
         mention_sql, mention_params = mentioned
-        if indexable:
+        if indexable and postgres:
+            # An OR of two index conditions on the entry itself (a BitmapOr of
+            # the GIN index and the primary key, the mentions read once as an
+            # array), so no second pass over the entries joins them.
+            sql, params = _indexed("e", token_sets, postgres)
+            narrow.append(f"({sql} OR e.article_id = ANY(ARRAY({mention_sql})))")
+            narrow_params += [*params, *mention_params]
+        elif indexable:
             # A union, not an OR: each side keeps its own index.
             sql, params = _indexed("i", token_sets, postgres)
             narrow.append(
