@@ -423,19 +423,27 @@ def _dates(rng, count, now):
             )
 
 
-def seed(articles, *, seed=1, using="default", out=print):
+# Sentences per article: ~1,100 characters on average, a short news item.
+SENTENCES_PER_ARTICLE = (12, 70)
+
+
+def seed(
+    articles, *, seed=1, using="default", out=print, sentences=SENTENCES_PER_ARTICLE
+):
     """Replace every article, person and organization of ``using`` with
     ``articles`` new ones (and their people, organizations, positions, mentions,
-    credits, tags, directive sets and search entries). Returns a ``SeedReport``."""
+    credits, tags, directive sets and search entries). Returns a ``SeedReport``.
+
+    ``sentences`` is the (fewest, most) sentences of an article's body."""
     connection = connections[using]
     started = time.perf_counter()
     with transaction.atomic(using=using):
-        report = _seed(connection, articles, seed, out)
+        report = _seed(connection, articles, seed, out, sentences)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _seed(connection, n_articles, seed_value, out):
+def _seed(connection, n_articles, seed_value, out, sentences):
     from articles.models import (
         Article,
         Credit,
@@ -484,7 +492,7 @@ def _seed(connection, n_articles, seed_value, out):
             rng.sample(person_ids, rng.randint(1, 3)) if draw() < 0.65 else []
         )
         named_orgs = rng.sample(org_ids, rng.randint(1, 2)) if draw() < 0.6 else []
-        picked = rng.choices(sentence_ids, k=rng.randint(12, 70))
+        picked = rng.choices(sentence_ids, k=rng.randint(*sentences))
         # Names open paragraphs as clauses: 北京市科学技术研究院院长刘晖指出，
         openers = [person_line[p] + rng.choice(SAYS) + "，" for p in named_people]
         openers += [org_name[o] + "召开会议，" for o in named_orgs]
