@@ -437,17 +437,21 @@ class OrganizationDetailView(DetailView):
         context["directive_sets"], context["more_sets"] = recent_sets(
             DirectiveSet.objects.filter(addressees=organization)
         )
+        # The organization's own articles by their indexes (mentions, publisher),
+        # then the newest of those: an OR in the filter would walk the date
+        # index through every article until enough of them matched.
+        own = (
+            OrganizationMention.objects.filter(organization=organization)
+            .order_by()
+            .values("article")
+            .union(
+                Article.objects.filter(publisher=organization).order_by().values("pk")
+            )
+        )
         context["articles"], context["more_articles"] = recent(
             Article.objects.published()
             .with_lead_photo()
-            .filter(
-                Q(publisher=organization)
-                | Exists(
-                    OrganizationMention.objects.filter(
-                        article=OuterRef("pk"), organization=organization
-                    )
-                )
-            )
+            .filter(pk__in=own)
             .select_related("section__parent")
         )
         return context
