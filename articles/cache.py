@@ -218,9 +218,13 @@ class Fragment:
     A look-up is one round trip.
     """
 
+    @staticmethod
+    def is_enabled():
+        return settings.FRAGMENT_CACHE_SECONDS > 0
+
     def __init__(self, name, *parts):
-        self.enabled = settings.FRAGMENT_CACHE_SECONDS > 0
-        self.value = None
+        self.enabled = self.is_enabled()
+        self.value = self.stored = None
         if not self.enabled:
             return
         digest = hashlib.sha256("\n".join(map(str, parts)).encode()).hexdigest()
@@ -232,6 +236,7 @@ class Fragment:
             self.value = entry[1]
 
     def store(self, value):
+        self.stored = value
         if not self.enabled:
             return
         limit = settings.FRAGMENT_CACHE_SECONDS

@@ -328,3 +328,38 @@ def test_the_article_fragment_is_reused_and_never_stale(site, settings):
     assert warm_queries == 1 < cold  # the article's row; not its tags or content
     rename_in_admin(site.liu, "刘新名")
     assert "刘新名" in body(reader.get(ARTICLE))
+
+
+def api_count(client):
+    return client.get("/api/v1/articles/").json()["count"]
+
+
+def test_list_totals_are_counted_once_per_generation_and_never_stale(site, settings):
+    settings.RESPONSE_CACHE_SECONDS = 0  # only the fragment cache (the count)
+    reader = APIClient()
+    total = api_count(reader)
+    _, counted = get(reader, "/api/v1/articles/")
+    settings.FRAGMENT_CACHE_SECONDS = 0
+    _, uncached = get(reader, "/api/v1/articles/")
+    settings.FRAGMENT_CACHE_SECONDS = 600
+    assert counted == uncached - 1  # the total came from the cache
+    for url in ("/", "/directives/?issuer=liu-hui"):
+        Client().get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert Client().get(url).status_code == 200
+        assert not [q for q in queries if "COUNT(" in q["sql"].upper()], url
+    services.article_publish(
+        article=site.draft, user=staff_user("chief", superuser=True)
+    )
+    assert api_count(reader) == total + 1
+
+
+def test_list_totals_follow_a_scheduled_publication(site, settings):
+    settings.RESPONSE_CACHE_SECONDS = 0
+    reader = APIClient()
+    due = timezone.now() + datetime.timedelta(seconds=3)
+    Article.objects.filter(pk=site.scheduled.pk).update(published_at=due)
+    cache.content_changed()  # the write path's call after that update
+    total = api_count(reader)
+    time.sleep(max(0, (due - timezone.now()).total_seconds()) + 1.1)
+    assert api_count(reader) == total + 1
