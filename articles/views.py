@@ -685,6 +685,7 @@ def _sets(queryset):
     return (
         queryset.published()
         .select_related("article", "issuer", "position__organization")
+        .defer("article__body", "article__lede")  # lines name the article only
         .prefetch_related("addressees")
         .annotate(item_total=Count("items", distinct=True))
         .order_by("-article__published_at", "article_id", "number")
