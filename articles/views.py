@@ -407,14 +407,16 @@ def related_articles(article, limit=RELATED_ARTICLES):
         return []
     found = {
         related.pk: related
-        for related in Article.objects.filter(pk__in=ranked)
+        for related in Article.objects.published()
+        .filter(pk__in=ranked)
         .defer("body")
         .select_related("section__parent")
         .with_lead_photo()
     }
-    for pk in ranked:
+    for pk in found:
         found[pk].shared = len(shared[pk])
-    return [found[pk] for pk in ranked]
+    # One unpublished between the two queries is left out.
+    return [found[pk] for pk in ranked if pk in found]
 
 
 @functools.lru_cache(maxsize=1024)
