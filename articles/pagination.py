@@ -52,7 +52,7 @@ class SeekPaginator(Paginator):
             bottom == 0
             or query is None
             or query.distinct
-            or query.annotations
+            or any(a.contains_aggregate for a in query.annotations.values())
             or not rows.ordered
         ):
             return rows[bottom:top]

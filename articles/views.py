@@ -21,11 +21,12 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
+    Subquery,
     Value,
     When,
     prefetch_related_objects,
 )
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import get_template
 from django.urls import reverse
@@ -689,7 +690,21 @@ def _sets(queryset):
         .select_related("article", "issuer", "position__organization")
         .defer("article__body", "article__lede")  # lines name the article only
         .prefetch_related("addressees")
-        .annotate(item_total=Count("items", distinct=True))
+        # A correlated count per set, not a GROUP BY over every joined table:
+        # that took the planner 5 ms, and made the set index's total an
+        # aggregate over every set.
+        .annotate(
+            item_total=Coalesce(
+                Subquery(
+                    Directive.objects.filter(directive_set=OuterRef("pk"))
+                    .order_by()
+                    .values("directive_set")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            )
+        )
         .order_by("-article__published_at", "article_id", "number")
     )
 
@@ -707,6 +722,7 @@ class DirectiveSetListView(ListView):
     """Every published directive set, newest first: 刘晖 · 四点要求 · 2025年1月24日."""
 
     paginate_by = 30
+    paginator_class = SeekPaginator
     context_object_name = "directive_sets"
     template_name = "articles/directiveset_list.html"
 
