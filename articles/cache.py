@@ -218,9 +218,13 @@ class Fragment:
     A look-up is one round trip.
     """
 
+    @staticmethod
+    def is_enabled():
+        return settings.FRAGMENT_CACHE_SECONDS > 0
+
     def __init__(self, name, *parts):
-        self.enabled = settings.FRAGMENT_CACHE_SECONDS > 0
-        self.value = None
+        self.enabled = self.is_enabled()
+        self.value = self.stored = None
         if not self.enabled:
             return
         digest = hashlib.sha256("\n".join(map(str, parts)).encode()).hexdigest()
@@ -232,14 +236,55 @@ class Fragment:
             self.value = entry[1]
 
     def store(self, value):
+        self.stored = value
         if not self.enabled:
             return
-        limit = settings.FRAGMENT_CACHE_SECONDS
-        moment = next_publication(self.generation)
-        if moment != NOTHING_SCHEDULED:
-            limit = min(limit, int(moment - time.time()))
+        limit = _fragment_timeout(self.generation)
         if limit >= 1:
             _cache().set(self.key, (self.generation, value), limit)
+
+
+class Fragments:
+    """Fragments of one kind for many objects (an API page's items): the same
+    rules as ``Fragment``, one round trip to read them all and one to store
+    the missing ones. ``values`` maps each found id to its value."""
+
+    def __init__(self, name, variant, ids):
+        self.values = {}
+        self.keys = {
+            pk: FRAGMENT_KEY.format(
+                name=name,
+                digest=hashlib.sha256(f"{variant}\n{pk}".encode()).hexdigest(),
+            )
+            for pk in ids
+        }
+        found = _cache().get_many([GENERATION_KEY, *self.keys.values()])
+        self.generation = found.get(GENERATION_KEY) or current_generation()
+        for pk, key in self.keys.items():
+            entry = found.get(key)
+            if entry is not None and entry[0] == self.generation:
+                self.values[pk] = entry[1]
+
+    def store(self, values):
+        limit = _fragment_timeout(self.generation)
+        if values and limit >= 1:
+            _cache().set_many(
+                {
+                    self.keys[pk]: (self.generation, value)
+                    for pk, value in values.items()
+                },
+                limit,
+            )
+
+
+def _fragment_timeout(generation):
+    """Seconds a fragment may live: ``FRAGMENT_CACHE_SECONDS``, and no longer
+    than the next scheduled publication."""
+    limit = settings.FRAGMENT_CACHE_SECONDS
+    moment = next_publication(generation)
+    if moment != NOTHING_SCHEDULED:
+        limit = min(limit, int(moment - time.time()))
+    return limit
 
 
 def storable(response):

@@ -109,9 +109,9 @@ class OrganizationQuerySet(models.QuerySet):
         except self.model.DoesNotExist:
             return self.get(aliases__name=name)
 
-    def in_published_articles(self):
-        """Organizations that a published article names, publishes or addresses."""
-        return self.filter(
+    @staticmethod
+    def _in_published_articles():
+        return (
             Exists(
                 OrganizationMention.objects.filter(
                     published_condition("article__"), organization=OuterRef("pk")
@@ -132,9 +132,9 @@ class OrganizationQuerySet(models.QuerySet):
             )
         )
 
-    def in_any_article(self):
-        """Organizations linked to any article, draft or not."""
-        return self.filter(
+    @staticmethod
+    def _in_any_article():
+        return (
             Exists(OrganizationMention.objects.filter(organization=OuterRef("pk")))
             | Exists(Article.objects.filter(publisher=OuterRef("pk")))
             | Exists(Article.objects.filter(event_place=OuterRef("pk")))
@@ -147,18 +147,25 @@ class OrganizationQuerySet(models.QuerySet):
             )
         )
 
+    def in_published_articles(self):
+        """Organizations that a published article names, publishes or addresses."""
+        return self.filter(self._in_published_articles())
+
+    def in_any_article(self):
+        """Organizations linked to any article, draft or not."""
+        return self.filter(self._in_any_article())
+
     def public(self):
         """Organizations the public may see: named in published material, or
         reference entries linked to no article at all.
 
         One known only from a draft or a scheduled article (a scoop about a new
-        body) stays hidden until the article is published.
+        body) stays hidden until the article is published. Every test is
+        correlated with the organization row (as ``PersonQuerySet.public``), so
+        checking one organization reads only its own rows, by index, instead of
+        listing every organization that any article names.
         """
-        model = self.model
-        return self.filter(
-            Q(pk__in=model.objects.in_published_articles().values("pk"))
-            | ~Q(pk__in=model.objects.in_any_article().values("pk"))
-        )
+        return self.filter(self._in_published_articles() | ~self._in_any_article())
 
 
 class Organization(models.Model):

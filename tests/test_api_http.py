@@ -179,6 +179,33 @@ def test_authenticated_clients_have_their_own_rate(api, newsroom, settings):
     assert api.get("/api/v1/people/").status_code == 429
 
 
+def test_anonymous_clients_are_held_to_the_anon_rate_only(api, newsroom, settings):
+    # DRF's user throttle would count them at the (here lower) user rate too.
+    _throttle_at(settings, "4/minute", "1/minute")
+    assert [api.get("/api/v1/people/").status_code for _ in range(5)] == [
+        200,
+        200,
+        200,
+        200,
+        429,
+    ]
+
+
+def test_a_throttle_keeps_one_counter_per_client_and_window(api, newsroom, settings):
+    from django.core.cache import cache
+
+    from articles.api.throttling import AnonRateThrottle
+
+    _throttle_at(settings, "100/minute", "100/minute")
+    for _ in range(3):
+        api.get("/api/v1/people/")
+    throttle = AnonRateThrottle()
+    request = api.get("/api/v1/people/").wsgi_request
+    window = int(throttle.timer() // throttle.duration)
+    key = f"{throttle.get_cache_key(request, None)}:{window}"
+    assert cache.get(key) == 4  # a number, not a list of every request's time
+
+
 # Documentation.
 
 

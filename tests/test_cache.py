@@ -325,6 +325,62 @@ def test_the_article_fragment_is_reused_and_never_stale(site, settings):
     first, cold = get(reader, ARTICLE)
     again, warm_queries = get(reader, ARTICLE)
     assert body(again) == body(first)
-    assert warm_queries == 2 < cold  # the article and the site parts; not its content
+    assert warm_queries == 1 < cold  # the article's row; not its tags or content
     rename_in_admin(site.liu, "刘新名")
     assert "刘新名" in body(reader.get(ARTICLE))
+
+
+def api_count(client):
+    return client.get("/api/v1/articles/").json()["count"]
+
+
+def test_list_totals_are_counted_once_per_generation_and_never_stale(site, settings):
+    settings.RESPONSE_CACHE_SECONDS = 0  # only the fragment cache (the count)
+    reader = APIClient()
+    total = api_count(reader)
+    for url in ("/api/v1/articles/", "/", "/directives/?issuer=liu-hui"):
+        Client().get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert Client().get(url).status_code == 200
+        assert not [q for q in queries if "COUNT(" in q["sql"].upper()], url
+    services.article_publish(
+        article=site.draft, user=staff_user("chief", superuser=True)
+    )
+    assert api_count(reader) == total + 1
+
+
+def test_list_totals_follow_a_scheduled_publication(site, settings):
+    settings.RESPONSE_CACHE_SECONDS = 0
+    reader = APIClient()
+    due = timezone.now() + datetime.timedelta(seconds=3)
+    Article.objects.filter(pk=site.scheduled.pk).update(published_at=due)
+    cache.content_changed()  # the write path's call after that update
+    total = api_count(reader)
+    time.sleep(max(0, (due - timezone.now()).total_seconds()) + 1.1)
+    assert api_count(reader) == total + 1
+
+
+def test_api_list_items_are_reused_and_never_stale(site, settings):
+    settings.RESPONSE_CACHE_SECONDS = 0  # only the fragment cache (items, count)
+    reader = APIClient()
+    first, cold = get(reader, API_ARTICLES)
+    again, warm_queries = get(reader, API_ARTICLES)
+    assert again.json() == first.json()
+    assert warm_queries == 1 < cold  # the page's rows; no related rows, no count
+    settings.FRAGMENT_CACHE_SECONDS = 0
+    assert reader.get(API_ARTICLES).json() == first.json()  # as made afresh
+    settings.FRAGMENT_CACHE_SECONDS = 600
+    other = reader.get("/api/v1/articles/?fields=id,title").json()["results"][0]
+    assert set(other) == {"id", "title"}  # each shape is its own entry
+    rename_in_admin(site.liu, "刘新名")
+    assert "刘新名" in reader.get(API_ARTICLES).content.decode()
+
+
+def test_api_list_items_are_not_cached_for_editors(site, settings):
+    settings.RESPONSE_CACHE_SECONDS = 0
+    editor = APIClient()
+    editor.force_authenticate(staff_user("chief", superuser=True))
+    editor.get(API_ARTICLES)
+    _, queries = get(editor, API_ARTICLES)
+    assert queries > 2  # every related row again: nothing was kept
+    assert site.draft.title in editor.get("/api/v1/articles/").content.decode()

@@ -189,6 +189,33 @@ def test_related_articles_share_people_or_organizations(client, site):
     assert site.draft.title not in page and site.scheduled.title not in page
 
 
+def test_related_articles_rank_by_shared_names_then_newest(site):
+    from articles.views import related_articles
+
+    article = factories.ArticleFactory(title="主文章")
+    person = factories.PersonFactory()
+    organization = factories.OrganizationFactory()
+    factories.PersonMentionFactory(article=article, person=person)
+    factories.OrganizationMentionFactory(article=article, organization=organization)
+    now = models.Article.objects.get(pk=article.pk).published_at
+    both = factories.ArticleFactory(published_at=now - datetime.timedelta(days=9))
+    factories.PersonMentionFactory(article=both, person=person)
+    factories.OrganizationMentionFactory(article=both, organization=organization)
+    older, newer = (
+        factories.ArticleFactory(published_at=now - datetime.timedelta(days=days))
+        for days in (5, 2)
+    )
+    for one in (older, newer):
+        factories.PersonMentionFactory(article=one, person=person)
+    draft = factories.DraftArticleFactory()
+    factories.PersonMentionFactory(article=draft, person=person)
+    with CaptureQueriesContext(connection) as queries:
+        related = related_articles(article)
+    assert [a.pk for a in related] == [both.pk, newer.pk, older.pk]
+    assert [a.shared for a in related] == [2, 1, 1]
+    assert len(queries) == 3  # mention rows, the articles, their lead photos
+
+
 def test_share_box_has_copy_link_and_server_made_qr(client, site):
     page = text(client.get(site.conference.get_absolute_url()))
     share = page.split('<aside class="share"')[1].split("</aside>")[0]

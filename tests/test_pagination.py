@@ -35,6 +35,37 @@ def test_a_deep_page_selects_its_keys_in_a_subquery(articles):
     assert "OFFSET 5" in sql.upper()
 
 
+def test_a_row_annotation_still_selects_keys_but_a_grouping_does_not(articles):
+    from django.db.models import Count, F
+
+    rows = Article.objects.published().order_by("-pk")
+    plain = list(rows)
+    annotated = SeekPaginator(rows.annotate(twice=F("pk") * 2), 5)
+    page = annotated.page(2)
+    assert "IN (SELECT" in str(page.object_list.query).upper()
+    assert [a.pk for a in page] == [a.pk for a in plain[5:10]]
+    grouped = SeekPaginator(rows.annotate(n=Count("tags")), 5)
+    page = grouped.page(2)
+    assert "IN (SELECT" not in str(page.object_list.query).upper()
+    assert [a.pk for a in page] == [a.pk for a in plain[5:10]]
+
+
+def test_set_index_pages_hold_the_sets_in_order(client, site_sets):
+    first = client.get("/sets/").context["directive_sets"]
+    second = client.get("/sets/?page=2").context["directive_sets"]
+    rows = list(first) + list(second)
+    assert len(rows) == 35
+    assert [s.item_total for s in rows] == [1] * 35
+    keys = [(-s.article.published_at.timestamp(), s.article_id, s.number) for s in rows]
+    assert keys == sorted(keys)
+
+
+@pytest.fixture
+def site_sets(db):
+    for _ in range(35):
+        factories.DirectiveFactory()
+
+
 def test_a_page_past_the_middle_is_counted_from_the_end(articles):
     paginator = SeekPaginator(Article.objects.published().order_by("-pk"), 5)
     paginator.count  # noqa: B018 (counted apart)

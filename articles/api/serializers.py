@@ -12,16 +12,20 @@ that bad input is a 400 with field-level messages, never a database error.
 """
 
 import copy
+import json
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.settings import api_settings
+from rest_framework.utils import encoders
 
+from articles import cache
 from articles.models import (
     Article,
     Credit,
@@ -54,6 +58,43 @@ class HtmlUrlField(serializers.ReadOnlyField):
         url = obj.get_absolute_url()
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request else url
+
+
+class CachedItemsListSerializer(serializers.ListSerializer):
+    """A list whose items' representations are kept in the fragment cache.
+
+    Only when the view puts ``item_cache`` (the variant: fields shown, host)
+    in the context, as ``ArticleViewSet`` does for anonymous lists; the items
+    are keyed by id under the content generation (``cache.Fragments``), so a
+    write or the next scheduled publication makes every one a miss. The view
+    leaves the related rows to ``item_prefetch``, fetched here for the
+    missing items only (the queries stay fixed in number, and a page of hits
+    runs none of them).
+    """
+
+    def to_representation(self, data):
+        variant = self.context.get("item_cache")
+        if variant is None:
+            return super().to_representation(data)
+        items = list(data.all() if hasattr(data, "all") else data)
+        fragments = cache.Fragments(
+            f"{type(self.child).__name__}.json", variant, [item.pk for item in items]
+        )
+        found = {pk: json.loads(value) for pk, value in fragments.values.items()}
+        to_make = [item for item in items if item.pk not in found]
+        lookups = self.context.get("item_prefetch", ())
+        if to_make and lookups:
+            prefetch_related_objects(to_make, *lookups)
+        missing = {item.pk: self.child.to_representation(item) for item in to_make}
+        # Kept as JSON text: plain values, never the objects they came from.
+        fragments.store(
+            {
+                pk: json.dumps(value, cls=encoders.JSONEncoder, ensure_ascii=False)
+                for pk, value in missing.items()
+            }
+        )
+        found.update(missing)
+        return [found[item.pk] for item in items]
 
 
 class ReadSerializer(serializers.ModelSerializer):
@@ -441,6 +482,7 @@ class ArticleListSerializer(ReadSerializer):
 
     class Meta:
         model = Article
+        list_serializer_class = CachedItemsListSerializer
         fields = [
             "id",
             "url",

@@ -385,6 +385,39 @@ class ArticleViewSet(NewsroomViewSet):
             )
         return queryset
 
+    def item_cache_variant(self):
+        """For an anonymous list, what its items' cached representations
+        depend on (the fields shown, the host the absolute URLs name); None
+        when the items are not cached (``CachedItemsListSerializer``)."""
+        request = self.request
+        if (
+            self.action != "list"
+            or getattr(self, "swagger_fake_view", False)  # the schema's dry run
+            or request.user.is_authenticated
+            or not cache.Fragment.is_enabled()
+        ):
+            return None
+        shown = ",".join(sorted(self.visible_fields or ()))
+        return f"{shown}\n{request.scheme}\n{request.get_host()}"
+
+    def paginate_queryset(self, queryset):
+        # Cached items need none of their related rows: the serializer
+        # prefetches them for the items it has to represent.
+        self.item_prefetch = ()
+        if self.item_cache_variant() is not None:
+            self.item_prefetch = queryset._prefetch_related_lookups
+            queryset = queryset.prefetch_related(None)
+        return super().paginate_queryset(queryset)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        variant = self.item_cache_variant()
+        if variant is not None:
+            context.update(
+                item_cache=variant, item_prefetch=getattr(self, "item_prefetch", ())
+            )
+        return context
+
     def refuse_fields(self, request):
         message = _(
             "Status and publication time change only through "
