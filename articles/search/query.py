@@ -99,8 +99,40 @@ def _segment(word, known):
     return parts
 
 
+def _named(lookup):
+    """``{model: ids}`` of the organizations and people one of whose names or
+    aliases is in ``lookup``: one query, each name column by its own index (a
+    union, not an OR, which would read every row)."""
+    from django.db.models import CharField, Value
+
+    from articles.models import Organization, Person
+
+    models = {"organization": Organization, "person": Person}
+    parts = []
+    for label, model in models.items():
+        kind = Value(label, output_field=CharField())
+        aliases = model.aliases.rel
+        parts.append(
+            model.objects.filter(name__in=lookup)
+            .order_by()
+            .annotate(search_kind=kind)
+            .values_list("search_kind", "pk")
+        )
+        parts.append(
+            aliases.related_model.objects.filter(name__in=lookup)
+            .order_by()
+            .annotate(search_kind=kind)
+            .values_list("search_kind", aliases.field.name)
+        )
+    found = {}
+    for label, pk in parts[0].union(*parts[1:]):
+        found.setdefault(models[label], set()).add(pk)
+    return found
+
+
 def search_terms(query):
-    """``query``'s words, each with the names of what it denotes (two queries).
+    """``query``'s words, each with the names of what it denotes (one query,
+    and one more per kind of entity named).
 
     A word that is the full name or an alias of an organization or person also
     matches that entity's other names, so 北科院 finds 北京市科学技术研究院. A
@@ -116,23 +148,11 @@ def search_terms(query):
     for word in words:
         lookup |= {word.text} if word.exact else _substrings(word.text)
     names, records = {}, {}
-    for model in (Organization, Person):
-        aliases = model.aliases.rel
-        # The names first, each by its own index (a union, not an OR, which
-        # would read every row), then visibility on what they found.
-        named = (
-            model.objects.filter(name__in=lookup)
-            .order_by()
-            .values("pk")
-            .union(
-                aliases.related_model.objects.filter(name__in=lookup)
-                .order_by()
-                .values(aliases.field.name)
-            )
-        )
+    for model, ids in _named(lookup).items():
+        # Visibility only on what the names found (most queries name nothing).
         for pk, name, slug, alias in (
             model.objects.public()
-            .filter(pk__in=named)
+            .filter(pk__in=ids)
             .order_by()
             .values_list("pk", "name", "slug", "aliases__name")
         ):
