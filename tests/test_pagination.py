@@ -1,6 +1,7 @@
 """Deep pages: the same rows as plain slicing, without loading the skipped ones."""
 
 import pytest
+from django.core.paginator import EmptyPage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -120,3 +121,42 @@ def test_articles_embed_lean_directives(client):
     (embedded_set,) = article["directive_sets"]
     assert "article" not in embedded_set and "url" not in embedded_set
     assert [item["text"] for item in embedded_set["items"]] == [directive["text"]]
+
+
+@pytest.fixture
+def count_limit(monkeypatch):
+    monkeypatch.setattr(SeekPaginator, "count_limit", 10)
+
+
+def test_a_long_list_is_counted_only_up_to_its_limit(articles, count_limit):
+    rows = Article.objects.published().order_by("-published_at", "-pk")
+    paginator = SeekPaginator(rows, 5)
+    with CaptureQueriesContext(connection) as queries:
+        assert paginator.count == 10
+    (sql,) = [q["sql"] for q in queries.captured_queries]
+    assert "LIMIT 11" in sql.upper()
+    assert paginator.capped and paginator.num_pages == 2
+    plain = list(rows)
+    assert list(paginator.page(2)) == plain[5:10]  # never counted from the end
+    with pytest.raises(EmptyPage):
+        paginator.page(3)
+
+
+def test_a_list_within_its_limit_is_counted_exactly(articles, monkeypatch):
+    monkeypatch.setattr(SeekPaginator, "count_limit", 23)
+    paginator = SeekPaginator(Article.objects.published().order_by("-pk"), 5)
+    assert paginator.count == 23 and not paginator.capped
+
+
+def test_a_capped_home_page_says_there_are_more(client, articles, monkeypatch):
+    monkeypatch.setattr(SeekPaginator, "count_limit", 20)
+    first = client.get("/").content.decode()
+    assert "共 2 页以上" in first
+    assert "更早的内容" not in first
+    last = client.get("/?page=2").content.decode()
+    assert "更早的内容请按栏目、人物、机构或日期查找。" in last
+    assert client.get("/?page=3").status_code == 404
+
+
+def test_the_api_counts_every_row(client, articles, count_limit):
+    assert client.get("/api/v1/articles/").json()["count"] == 23

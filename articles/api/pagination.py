@@ -8,7 +8,7 @@ the whole collection in id order without counting, stable while rows are added.
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, pagination
 
-from articles.pagination import SeekPaginator
+from articles.pagination import ExactCountPaginator
 
 MAX_PAGE_SIZE = 100
 
@@ -42,7 +42,7 @@ class _PageSizeMixin:
 
 
 class PageNumberPagination(_PageSizeMixin, pagination.PageNumberPagination):
-    django_paginator_class = SeekPaginator
+    django_paginator_class = ExactCountPaginator
 
     def get_page_number(self, request, paginator):
         raw = request.query_params.get(self.page_query_param)
