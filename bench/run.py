@@ -137,24 +137,33 @@ def scenarios(args):
     # The home page reaches the newest COUNT_LIMIT articles (the API every one).
     home_pages = max(1, (min(total, COUNT_LIMIT) + 9) // 10)
     api_pages = max(1, (total + 19) // 20)
+    public_sets = DirectiveSet.objects.published()
     people = list(
-        Person.objects.filter(
-            Exists(DirectiveSet.objects.filter(issuer=OuterRef("pk")))
-        )
+        Person.objects.filter(Exists(public_sets.filter(issuer=OuterRef("pk"))))
         .order_by("?")
         .values_list("slug", "name")[:n]
     )
-    orgs = list(Organization.objects.order_by("?").values_list("slug", "name")[:n])
+    orgs = list(
+        Organization.objects.public().order_by("?").values_list("slug", "name")[:n]
+    )
+    # The directive filters offer only who issued and who received public sets.
+    addressees = list(
+        Organization.objects.filter(
+            Exists(public_sets.filter(addressees=OuterRef("pk")))
+        )
+        .order_by("?")
+        .values_list("slug", flat=True)[:n]
+    )
     ids = list(published.order_by("?").values_list("pk", flat=True)[:n])
     years = sorted({d.year for d in published.dates("published_at", "year")})
     kinds = DirectiveSet.Kind.values
     expand = "people,organizations,credits,photos,directives"
 
     def directive_filters(i):
-        person, org = people[i % len(people)], orgs[i % len(orgs)]
+        person, org = people[i % len(people)], addressees[i % len(addressees)]
         options = [
             {"issuer": person[0]},
-            {"addressee": org[0]},
+            {"addressee": org},
             {"year": rng.choice(years), "kind": rng.choice(kinds)},
             {"issuer": person[0], "year": rng.choice(years)},
             {"kind": rng.choice(kinds), "page": rng.randint(1, 50)},
