@@ -40,7 +40,7 @@ from articles.models import (
 from articles.search import index as search_index
 from articles.services import ImportConflict, article_import
 from tests.test_fixtures import BJAST_SEED, bjast_seed_body
-from tests.test_importer_resolve import BODY, make_extraction
+from tests.test_importer_resolve import BODY, make_extraction, organization
 
 
 def zhang_extraction():
@@ -200,6 +200,20 @@ class SaveTests(TestCase):
         self.assertEqual(index_article.call_count, 1)
         entry = SearchEntry.objects.get(article=article)
         self.assertIn("抓好各项任务落实", entry.text)
+
+    def test_two_written_forms_of_one_organization_make_one_mention(self):
+        bureau = organization("某某市科学技术局", "市科技局")
+        extraction = make_extraction(
+            organizations=[
+                OrganizationFact(name="某某市科学技术局"),
+                OrganizationFact(name="市科技局"),
+            ]
+        )
+        article = article_import(extraction=extraction).article
+        self.assertEqual(
+            list(article.organization_mentions.values_list("organization", "order")),
+            [(bureau.pk, 0)],
+        )
 
     def test_a_new_items_span_is_the_one_the_importer_found(self):
         """An item quoted twice in the body keeps the place it was found at."""

@@ -122,7 +122,7 @@ def article_import(
         with reversion.create_revision(), search_index.deferred():
             organizations = _organizations(write, extraction, resolution, result)
             article = _article(write, page, record, resolution, result)
-            _mentions(write, article, resolution, organizations)
+            _mentions(write, article, resolution)
             people = _people(write, article, resolution, result)
             positions = _positions(write, article, resolution, result)
             _credits(write, article, page, organizations)
@@ -354,27 +354,27 @@ def _organizations(write, extraction, resolution, result):
     return by_form
 
 
-def _mentions(write, article, resolution, organizations):
-    for order, match in enumerate(resolution.organizations):
-        if match.mentioned:
-            _mention(
-                write,
-                OrganizationMention,
-                order,
-                article=article,
-                organization=match.organization,
-            )
-
-
-def _mention(write, model, order, **fields):
-    fields["role"] = MentionRole.MENTIONED
-    if not model.objects.filter(**fields).exists():
-        write.create(model, order=order, **fields)
+def _mentions(write, article, resolution):
+    """The article's organization mentions, one per organization (two written
+    forms may resolve to one). The article has none yet: it is new, or its
+    earlier import's were cleared."""
+    mentioned = []
+    for match in resolution.organizations:
+        if match.mentioned and match.organization not in mentioned:
+            mentioned.append(match.organization)
+    for order, organization in enumerate(mentioned):
+        write.create(
+            OrganizationMention,
+            article=article,
+            organization=organization,
+            role=MentionRole.MENTIONED,
+            order=order,
+        )
 
 
 def _people(write, article, resolution, result):
     people = {}
-    for order, match in enumerate(resolution.persons):
+    for match in resolution.persons:
         if match.status == NEW:
             match.person = write.create(
                 Person,
@@ -385,7 +385,16 @@ def _people(write, article, resolution, result):
             )
             result.new_people.append(match.person.name)
         people[match.fact.name] = match.person
-        _mention(write, PersonMention, order, article=article, person=match.person)
+    # One mention per person (namesakes resolved to one record are one), in
+    # the order the page names them; the article has none yet (see _mentions).
+    for order, person in enumerate(dict.fromkeys(people.values())):
+        write.create(
+            PersonMention,
+            article=article,
+            person=person,
+            role=MentionRole.MENTIONED,
+            order=order,
+        )
     return people
 
 
