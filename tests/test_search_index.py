@@ -157,3 +157,23 @@ def test_postgresql_narrows_through_the_gin_index():
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "articles_searchentry_vector_gin" in plan
+
+
+@pytest.mark.postgres
+def test_postgresql_keeps_the_checked_text_uncompressed():
+    """The phrase check reads each candidate's text: pglz decompression was
+    most of its cost (migration 0011)."""
+    article = factories.ArticleFactory(body="北科院召开工作会议。" * 400)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstorage FROM pg_attribute WHERE attname = 'text' "
+            "AND attrelid = 'articles_searchentry'::regclass"
+        )
+        assert cursor.fetchone() == ("e",)
+        cursor.execute(
+            "SELECT pg_column_size(text) >= octet_length(text) "
+            "FROM articles_searchentry WHERE article_id = %s",
+            [article.pk],
+        )
+        assert cursor.fetchone() == (True,)
+    assert found("工作会议") == {article}

@@ -361,8 +361,9 @@ def newest_matching(scope, words, excluded=(), *, limit, public=False, using="de
                 f"WHERE {sql} UNION {mention_sql})"
             )
             narrow_params += [*params, *mention_params]
-        check.append(f"({in_text(variants)} OR c.article_id IN ({mention_sql}))")
-        check_params += [*variants, *mention_params]
+        # The mention first: a mentioned article's text need not be read.
+        check.append(f"(c.article_id IN ({mention_sql}) OR {in_text(variants)})")
+        check_params += [*mention_params, *variants]
         hits.append(f"CASE WHEN {in_text(variants)} THEN 1 ELSE 0 END")
         hit_params += variants
     for variants, mentioned in excluded:
