@@ -93,6 +93,29 @@ def published_condition(prefix=""):
     )
 
 
+# Each model's public rule as a queryset built once per process (see _public).
+_PUBLIC_RULES = {}
+
+
+def _public(queryset, build):
+    """``queryset`` narrowed by the public rule ``build(queryset)`` makes.
+
+    The organization's rule is a dozen correlated EXISTS and the person's half
+    that: building one took ~3 ms of ORM work, on every page and search that
+    asks. ANDing the rule built once (``&``, which relabels a copy) costs a
+    tenth of that and gives the same SQL. Querysets ``&`` refuses (sliced,
+    distinct, values) build the rule anew.
+    """
+    query = queryset.query
+    if query.is_sliced or query.distinct or query.combinator or queryset._fields:
+        return build(queryset)
+    model = queryset.model
+    rule = _PUBLIC_RULES.get(model)
+    if rule is None:
+        rule = _PUBLIC_RULES[model] = build(model._default_manager.all())
+    return queryset & rule
+
+
 class OrganizationQuerySet(models.QuerySet):
     def matching_name(self, name):
         """Organizations whose full name or one of whose aliases is ``name``."""
@@ -165,7 +188,12 @@ class OrganizationQuerySet(models.QuerySet):
         checking one organization reads only its own rows, by index, instead of
         listing every organization that any article names.
         """
-        return self.filter(self._in_published_articles() | ~self._in_any_article())
+        return _public(
+            self,
+            lambda organizations: organizations.filter(
+                self._in_published_articles() | ~self._in_any_article()
+            ),
+        )
 
 
 class Organization(models.Model):
@@ -275,9 +303,12 @@ class PersonQuerySet(models.QuerySet):
         until the article is published. Every test is correlated with the person
         row, so checking one person reads only that person's rows.
         """
-        return self.filter(
-            self._in_published_articles()
-            | Exists(Position.objects.public().filter(person=OuterRef("pk")))
+        return _public(
+            self,
+            lambda people: people.filter(
+                self._in_published_articles()
+                | Exists(Position.objects.public().filter(person=OuterRef("pk")))
+            ),
         )
 
 
