@@ -2,7 +2,10 @@
 
 from django import forms
 from django.db.models import Exists, Max, Min, OuterRef
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .models import Article, Directive, DirectiveSet, Organization, Person, Section
@@ -11,6 +14,36 @@ SEARCH_MAX_LENGTH = 100
 # The directive filters offer the issuers and addressees of this many newest sets.
 CHOICE_SETS = 200
 CHOICE_LIMIT = 100
+
+
+class ListSelect(forms.Select):
+    """A ``<select>`` of a flat choice list, its options written in Python.
+
+    Django renders every option through a template of its own (~40 µs each):
+    the directive filters' two hundred options were a third of that page's
+    time. Same markup, attributes and escaping; a grouped list is left to
+    Django.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        choices = list(self.choices)
+        if any(isinstance(label, (list, tuple)) for _value, label in choices):
+            return super().render(name, value, attrs, renderer)
+        selected = set(self.format_value(value))
+        attrs = {"name": name, **self.build_attrs(self.attrs, attrs)}
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (
+                    "" if option is None else option,
+                    mark_safe(" selected") if str(option) in selected else "",
+                    label,
+                )
+                for option, label in choices
+            ),
+        )
+        return format_html("<select{}>{}</select>", flatatt(attrs), options)
 
 
 def published_years():
@@ -42,7 +75,7 @@ class SearchForm(forms.Form):
             attrs={"type": "search", "placeholder": _("e.g. 北科院, 科技创新, 刘晖")}
         ),
     )
-    section = forms.ChoiceField(label=_("Section"), required=False)
+    section = forms.ChoiceField(label=_("Section"), required=False, widget=ListSelect)
     published_after = forms.DateField(
         label=_("From"),
         required=False,
@@ -103,6 +136,7 @@ class DirectiveFilterForm(forms.Form):
         to_field_name="slug",
         required=False,
         empty_label=_("All issuers"),
+        widget=ListSelect,
         error_messages={
             "invalid_choice": _("No one with directives here is called “%(value)s”.")
         },
@@ -113,6 +147,7 @@ class DirectiveFilterForm(forms.Form):
         to_field_name="slug",
         required=False,
         empty_label=_("All addressees"),
+        widget=ListSelect,
         error_messages={
             "invalid_choice": _(
                 "No organization receiving directives here is called “%(value)s”."
@@ -121,6 +156,7 @@ class DirectiveFilterForm(forms.Form):
     )
     year = forms.TypedChoiceField(
         label=_("Year"),
+        widget=ListSelect,
         coerce=int,
         required=False,
         empty_value=None,
@@ -130,6 +166,7 @@ class DirectiveFilterForm(forms.Form):
     )
     kind = forms.ChoiceField(
         label=_("Kind"),
+        widget=ListSelect,
         required=False,
         choices=[("", _("All kinds")), *Directive.Kind.choices],
         error_messages={"invalid_choice": _("“%(value)s” is not a kind of directive.")},
