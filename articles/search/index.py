@@ -392,6 +392,11 @@ def newest_matching(scope, words, excluded=(), *, limit, public=False, using="de
         "ORDER BY e.published_at DESC, e.article_id DESC "
         + ("OFFSET 0" if postgres else "LIMIT -1")
     )
+    if postgres and (check or hits):
+        # PostgreSQL fetches a stored text again for every strpos on it (an
+        # alias, then a full name, then the hits): one plain copy per entry
+        # walked is read once. OFFSET 0 keeps the copy a step of its own.
+        inner = f"SELECT w.article_id, w.text || '' AS text FROM ({inner}) w OFFSET 0"
     sql = (
         f"SELECT c.article_id, {' + '.join(hits) or '0'} FROM ({inner}) c "
         f"WHERE {' AND '.join(check) or '1 = 1'} LIMIT %s"
