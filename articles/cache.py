@@ -1,7 +1,7 @@
 """The public response cache: shared by every app server, and never stale.
 
 Anonymous GET responses (the public pages through ``PublicCacheMiddleware``, the
-API's JSON through ``articles.api.views``) are kept in the ``default`` cache
+API's JSON through ``articles.api.middleware``) are kept in the ``default`` cache
 (Redis when ``REDIS_URL`` is set, so every app server shares it; local memory
 otherwise). Two rules keep a cached response from ever showing old content:
 
@@ -308,8 +308,9 @@ class PublicCacheMiddleware:
     """Serves the public pages from the shared cache.
 
     Sits above the session, authentication and CSRF middleware, so a hit costs
-    one cache round trip. The API caches its own responses after throttling
-    (``articles.api.views``); the admin is never cached.
+    one cache round trip. The API's reads are answered just below, once the
+    throttle has counted them (``articles.api.middleware``); the admin is
+    never cached.
     """
 
     def __init__(self, get_response):

@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "newsroom.middleware.InputSanitizerMiddleware",
     # Above sessions and authentication: a cached public page costs no more.
     "articles.cache.PublicCacheMiddleware",
+    "articles.api.middleware.CachedReadMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",

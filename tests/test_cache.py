@@ -109,6 +109,28 @@ def test_a_repeated_anonymous_api_read_is_served_without_queries(site, url):
     assert third.status_code == 304 and queries == 0
 
 
+def test_a_cached_api_read_carries_the_headers_of_the_first(site):
+    """Stored after every middleware has finished the response, so a hit,
+    answered before most of them run, still has CORS, CSP and frame options."""
+    api = APIClient()
+    origin = {"HTTP_ORIGIN": "https://reader.example"}
+    first, _ = get(api, API_PERSON, **origin)
+    second, queries = get(api, API_PERSON, **origin)
+    assert queries == 0
+    shared = {"Content-Type", "ETag", "Vary", "X-Frame-Options", "Cache-Control"}
+    shared |= {name for name in first.headers if name.startswith("Access-Control")}
+    shared |= {name for name in first.headers if "Security-Policy" in name}
+    assert {name: second.get(name) for name in shared} == {
+        name: first.get(name) for name in shared
+    }
+
+
+def test_the_browsable_api_and_editors_reads_are_not_stored(site, admin_client):
+    admin_client.get(API_PERSON, HTTP_ACCEPT="application/json")
+    _, queries = get(APIClient(), API_PERSON)
+    assert queries > 0  # the editor's response was not shared
+
+
 def test_the_api_throttles_cached_reads_too(site, settings):
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,

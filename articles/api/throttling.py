@@ -19,6 +19,8 @@ benchmark, its cached API runs were throttled at the 1,200/minute ``user`` rate
 (the 429s nobody could explain).
 """
 
+from types import SimpleNamespace
+
 from rest_framework import throttling
 from rest_framework.settings import api_settings
 
@@ -62,3 +64,17 @@ class UserRateThrottle(_FixedWindowMixin, throttling.UserRateThrottle):
         if not (request.user and request.user.is_authenticated):
             return None  # the anon rate's business
         return super().get_cache_key(request, view)
+
+
+def allow_cached_read(request):
+    """Whether an anonymous read the shared cache answers is within the rates.
+
+    It is counted as the view's own throttles would count it (the same keys
+    and windows), before the view runs: ``request`` is the plain Django
+    request of an anonymous reader, so it carries no user yet.
+    """
+    reader = SimpleNamespace(user=None, META=request.META, headers=request.headers)
+    return all(
+        throttle().allow_request(reader, None)
+        for throttle in api_settings.DEFAULT_THROTTLE_CLASSES
+    )

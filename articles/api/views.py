@@ -58,8 +58,8 @@ class NewsroomViewSet(viewsets.ModelViewSet):
       people and positions record no time of change, and an article leaving a
       list moves no date, so only the body's hash can prove a response unchanged.
     * Anonymous JSON reads are served from the shared response cache
-      (``articles.cache``) once authentication, throttling and the query checks
-      have passed; every service write clears it (``services.writes._after_write``).
+      (``articles.api.middleware``, counted by the throttles first); every
+      service write makes it stale (``services.writes``).
     * Writes run in a transaction; integrity and protected-delete errors are
       400/409, never 500.
     """
@@ -165,26 +165,19 @@ class NewsroomViewSet(viewsets.ModelViewSet):
             if name not in self.visible_fields:
                 target.fields.pop(name)
 
-    # Reads from the shared cache.
+    # Reads from the shared cache: ``articles.api.middleware`` answers and
+    # stores them; the view only says which responses may be shared.
 
-    cache_lookup = None
-
-    def cached_read(self, request, read, *args, **kwargs):
-        """``read``'s response, from the cache for an anonymous JSON request."""
-        if (
-            not request.user.is_authenticated
+    def is_shared_read(self, request, response):
+        """An anonymous JSON list or item read: the same for every such reader."""
+        return (
+            request.method == "GET"
+            and response.status_code == 200
+            and self.action in ("list", "retrieve")
+            and not request.user.is_authenticated
+            and getattr(request, "accepted_renderer", None) is not None
             and request.accepted_renderer.format == "json"
-        ):
-            self.cache_lookup = cache.lookup(request._request, variant="api")
-        if self.cache_lookup is not None and self.cache_lookup.entry is not None:
-            return self.cache_lookup.response(request)
-        return read(request, *args, **kwargs)
-
-    def list(self, request, *args, **kwargs):
-        return self.cached_read(request, super().list, *args, **kwargs)
-
-    def retrieve(self, request, *args, **kwargs):
-        return self.cached_read(request, super().retrieve, *args, **kwargs)
+        )
 
     def get_object(self):
         lookup = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, "")
@@ -280,8 +273,6 @@ class NewsroomViewSet(viewsets.ModelViewSet):
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        if getattr(response, "newsroom_cached", False):
-            return response  # stored with its ETag, already answered
         if request.method not in ("GET", "HEAD") or response.status_code != 200:
             return response
         patch_vary_headers(response, ("Authorization", "Accept-Language"))
@@ -291,9 +282,11 @@ class NewsroomViewSet(viewsets.ModelViewSet):
         etag = f'W/"{digest.hexdigest()[:32]}"'
         response["ETag"] = etag
         response["Cache-Control"] = "no-cache"
-        if self.cache_lookup is not None and request.method == "GET":
-            self.cache_lookup.store(response)
-        return get_conditional_response(request, etag=etag, response=response)
+        response.newsroom_shared = self.is_shared_read(request, response)
+        conditional = get_conditional_response(request, etag=etag, response=response)
+        if conditional is not response:  # a 304, not the response to share
+            conditional.newsroom_shared = False
+        return conditional
 
 
 def _shape_parameters(serializer_class):
