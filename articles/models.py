@@ -107,7 +107,8 @@ def _public(queryset, build):
     distinct, values) build the rule anew.
     """
     query = queryset.query
-    if query.is_sliced or query.distinct or query.combinator or queryset._fields:
+    refused = query.is_sliced or query.distinct or query.combinator
+    if refused or queryset._fields is not None:
         return build(queryset)
     model = queryset.model
     rule = _PUBLIC_RULES.get(model)

@@ -211,3 +211,37 @@ def test_string_representations_and_urls():
         == f"/articles/{article.slug}/#directive-{directive.pk}"
     )
     assert directive.issuer.get_absolute_url() == f"/people/{directive.issuer.slug}/"
+
+
+def test_the_public_rules_built_once_give_what_a_fresh_build_gives():
+    """``Organization``/``Person.public()`` AND a rule built once per process
+    into each queryset; whatever the queryset, the rows (and, where ``&``
+    applies, the SQL) are those of the rule built anew."""
+    from articles import models
+
+    shown = OrganizationFactory(name="已公开的机构")
+    ArticleFactory(publisher=shown)
+    hidden = OrganizationFactory(name="草稿里的机构")
+    DraftArticleFactory(publisher=hidden)
+    unlinked = OrganizationFactory(name="参考机构")
+
+    def fresh(queryset):
+        rules = models.OrganizationQuerySet
+        return queryset.filter(
+            rules._in_published_articles() | ~rules._in_any_article()
+        )
+
+    everyone = Organization.objects.filter(pk__in=[shown.pk, hidden.pk, unlinked.pk])
+    assert set(everyone.public()) == {shown, unlinked}
+    assert str(everyone.public().query) == str(fresh(everyone).query)
+    for queryset in (
+        everyone.order_by("-name"),
+        everyone.select_related("parent"),
+        everyone.distinct(),  # refused by &: built anew
+        everyone.values("pk"),
+        everyone.values(),
+    ):
+        models._PUBLIC_RULES.clear()
+        first = list(queryset.public())
+        again = list(queryset.public())  # the rule the first call built
+        assert first == again == list(fresh(queryset))
