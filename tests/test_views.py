@@ -704,3 +704,37 @@ def test_seed_person_page_lists_directives(client, seed):
     page = text(client.get("/people/liu-hui/"))
     assert page.count('<li class="set-line">') == 1
     assert "四点要求" in page and "4项" in page
+
+
+@pytest.mark.parametrize("value", [None, "", "a&b", "2025", 3])
+def test_list_select_writes_what_djangos_select_writes(value):
+    """The filters' selects skip Django's per-option template; the markup, the
+    escaping and the selected option stay Django's (attributes sorted)."""
+    from django import forms
+
+    from articles.forms import ListSelect
+
+    def parsed(html):
+        tags = []
+
+        class Tags(HTMLParser):
+            def handle_starttag(self, tag, attrs):
+                tags.append((tag, sorted(attrs, key=lambda pair: pair[0])))
+
+            def handle_data(self, data):
+                if data.strip():
+                    tags.append(("text", data))
+
+        Tags().feed(html)
+        return tags
+
+    choices = [("", "全部"), ("a&b", "<甲>"), ("2025", "2025"), (3, "三")]
+    attrs = {"id": "id_kind", "required": True, "aria-invalid": "true"}
+    ours = ListSelect(choices=choices).render("kind", value, attrs)
+    django = forms.Select(choices=choices).render("kind", value, attrs)
+    assert parsed(ours) == parsed(django)
+    assert "&lt;甲&gt;" in ours and "<甲>" not in ours
+    grouped = [("组", [("x", "X")])]
+    assert ListSelect(choices=grouped).render("kind", "x") == forms.Select(
+        choices=grouped
+    ).render("kind", "x")
