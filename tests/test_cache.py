@@ -406,3 +406,23 @@ def test_api_list_items_are_not_cached_for_editors(site, settings):
     _, queries = get(editor, API_ARTICLES)
     assert queries > 2  # every related row again: nothing was kept
     assert site.draft.title in editor.get("/api/v1/articles/").content.decode()
+
+
+def test_every_api_view_keeps_the_default_throttles():
+    """Cached reads are counted by the default throttle classes before any view
+    runs (``throttling.allow_cached_read``): a view with throttles of its own
+    would be counted wrongly on a hit."""
+    import inspect
+
+    from rest_framework.views import APIView
+
+    from articles.api import imports, views
+
+    own = [
+        name
+        for module in (views, imports)
+        for name, view in inspect.getmembers(module, inspect.isclass)
+        if issubclass(view, APIView)
+        and view.throttle_classes is not APIView.throttle_classes
+    ]
+    assert own == []

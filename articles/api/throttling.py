@@ -87,7 +87,9 @@ def allow_cached_read(request):
 
     It is counted as the view's own throttles would count it (the same keys
     and windows), before the view runs: ``request`` is the plain Django
-    request of an anonymous reader, so it carries no user yet.
+    request of an anonymous reader, so it carries no user yet. The API's views
+    keep the default throttle classes (a test holds them to it), so these are
+    the ones to count.
     """
     reader = SimpleNamespace(user=None, META=request.META, headers=request.headers)
     return all(
