@@ -15,3 +15,7 @@ class ArticlesConfig(AppConfig):
         from .search import index
 
         index.connect()
+
+        from . import cache
+
+        cache.connect()

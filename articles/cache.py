@@ -21,6 +21,16 @@ say ``private``/``no-store``, or that vary on a header the key does not cover.
 A hit is answered before sessions, authentication and CSRF are touched, with
 the stored ``ETag`` (and a 304 for a matching ``If-None-Match``).
 
+The article page's content is kept longer: a ``RecordsFragment`` is not tied to
+the generation but to the records it shows (the article, the people and
+organizations it names, its related articles), so a write elsewhere leaves it
+warm and the first reader after any write pays a look-up, not a render. Every
+save and delete of a model of the app, whoever makes it (the write path,
+``loaddata``, a restore, a cascade), is seen by ``connect()``'s signal
+handlers, which mark the records it touches as changed when the transaction
+commits; a write they cannot place changes the ``structure`` token instead,
+which every such fragment carries.
+
 Replicas: ``newsroom.db_router`` reads public requests from the replica only
 once the generation is older than ``DATABASE_REPLICA_LAG`` seconds, so a page
 rendered just after a write (and cached under the new generation) is read from
@@ -29,12 +39,15 @@ the primary and cannot carry the replica's older rows.
 
 import contextvars
 import hashlib
+import threading
 import time
 import uuid
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
+from django.db.models import signals
 from django.http import HttpResponse
 from django.utils.cache import (
     cc_delim_re,
@@ -46,6 +59,11 @@ GENERATION_KEY = "content:generation"
 NEXT_PUBLICATION_KEY = "content:next-publication:{generation}"
 ENTRY_KEY = "response:{digest}"
 FRAGMENT_KEY = "fragment:{name}:{digest}"
+# The records-scoped fragments' state: a clock that only goes forward, the tick
+# at which each record last changed, and a token for writes no record names.
+CLOCK_KEY = "content:clock"
+RECORD_KEY = "content:record:{tag}"
+STRUCTURE_KEY = "content:structure"
 # No scheduled article: a sentinel, since None means "not computed yet".
 NOTHING_SCHEDULED = 0.0
 
@@ -285,6 +303,257 @@ def _fragment_timeout(generation):
     if moment != NOTHING_SCHEDULED:
         limit = min(limit, int(moment - time.time()))
     return limit
+
+
+def _clock():
+    """The content clock's tick (started at the time in µs when missing, so a
+    clock lost to eviction starts again ahead of every tick it gave)."""
+    cache = _cache()
+    tick = cache.get(CLOCK_KEY)
+    if tick is None:
+        cache.add(CLOCK_KEY, int(time.time() * 1_000_000), None)
+        tick = cache.get(CLOCK_KEY)
+    return tick
+
+
+def _advance_clock():
+    cache = _cache()
+    try:
+        return cache.incr(CLOCK_KEY)
+    except ValueError:  # missing: see _clock
+        _clock()
+        return cache.incr(CLOCK_KEY)
+
+
+def _structure():
+    cache = _cache()
+    token = cache.get(STRUCTURE_KEY)
+    if token is None:
+        cache.add(STRUCTURE_KEY, _new_generation(), None)
+        token = cache.get(STRUCTURE_KEY)
+    return token
+
+
+def records_changed(tags=(), *, structure=False):
+    """Mark the records ``tags`` name as changed now (and, with ``structure``,
+    every ``RecordsFragment``): called when a write commits."""
+    cache = _cache()
+    if structure:
+        cache.set(STRUCTURE_KEY, _new_generation(), None)
+    if tags:
+        tick = _advance_clock()
+        cache.set_many({RECORD_KEY.format(tag=tag): tick for tag in tags}, None)
+
+
+class RecordsFragment:
+    """A part of a page kept until one of the records it shows changes.
+
+    ``store`` names the records (tags such as ``article:12``, ``person:3``,
+    ``organization:5``). An entry holds the content clock's tick read before
+    the page's rows were read, so a write committed after that read has a
+    later tick and makes it a miss, while one committed before is in the rows.
+    It also holds ``version`` (the row it is looked up by, read before the
+    tick: a new version is a new render) and the structure token (writes no
+    tag names). Like every fragment it lives no longer than the next
+    scheduled publication, when a related article may appear with no write.
+    Two round trips answer a hit.
+    """
+
+    def __init__(self, name, version, *parts):
+        self.enabled = Fragment.is_enabled()
+        self.value = None
+        if not self.enabled:
+            return
+        self.version = version
+        digest = hashlib.sha256("\n".join(map(str, parts)).encode()).hexdigest()
+        self.key = FRAGMENT_KEY.format(name=name, digest=digest)
+        cache = _cache()
+        found = cache.get_many([STRUCTURE_KEY, CLOCK_KEY, GENERATION_KEY, self.key])
+        self.structure = found.get(STRUCTURE_KEY) or _structure()
+        self.tick = found.get(CLOCK_KEY) or _clock()
+        self.generation = found.get(GENERATION_KEY) or current_generation()
+        entry = found.get(self.key)
+        if entry is None:
+            return
+        structure, tick, version, tags, value = entry
+        if structure != self.structure or version != self.version:
+            return
+        keys = [RECORD_KEY.format(tag=tag) for tag in tags]
+        ticks = cache.get_many(keys)
+        # A record whose tick was lost (evicted) may have changed: a miss.
+        if len(ticks) == len(keys) and all(t <= tick for t in ticks.values()):
+            self.value = value
+
+    def store(self, value, tags):
+        if not self.enabled:
+            return
+        limit = _fragment_timeout(self.generation)
+        if limit < 1:
+            return
+        cache = _cache()
+        keys = [RECORD_KEY.format(tag=tag) for tag in tags]
+        found = cache.get_many([*keys, CLOCK_KEY])
+        now = found.get(CLOCK_KEY) or _clock()
+        for key in keys:
+            if key not in found:
+                # First sight of the record: it changes "now", which no entry
+                # rendered before this tick can be fresher than.
+                cache.add(key, now, None)
+        cache.set(
+            self.key,
+            (self.structure, self.tick, self.version, sorted(tags), value),
+            limit,
+        )
+
+
+# Tags of the records each write touches, gathered until its transaction commits.
+_written = threading.local()
+# The columns whose values before a write matter (a mention moved elsewhere
+# changes the page it left too), kept when a row is loaded.
+_TRACKED = {
+    "Article": ("status",),
+    "PersonMention": ("article_id", "person_id"),
+    "OrganizationMention": ("article_id", "organization_id"),
+    "Credit": ("article_id",),
+    "Photo": ("article_id",),
+    "DirectiveSet": ("article_id",),
+    "Directive": ("directive_set_id",),
+    "PersonAlias": ("person_id",),
+    "Position": ("person_id",),
+    "OrganizationAlias": ("organization_id",),
+}
+# Rows no page shows (the search index, import bookkeeping): no tag, no token.
+_UNSHOWN = {"SearchEntry", "ImportRecord"}
+
+
+def _row_tags(row, kind, using):
+    """The tags of the records ``row`` (a model instance, or the values it was
+    loaded with) shows on."""
+    from .models import Article, DirectiveSet, OrganizationMention, PersonMention
+
+    if kind == "Article":
+        tags = {f"article:{row.pk}"}
+        if row.status == Article.Status.PUBLISHED:
+            # A published article is among its names' related articles.
+            tags.update(
+                f"person:{pk}"
+                for pk in PersonMention.objects.using(using)
+                .filter(article=row.pk)
+                .values_list("person_id", flat=True)
+            )
+            tags.update(
+                f"organization:{pk}"
+                for pk in OrganizationMention.objects.using(using)
+                .filter(article=row.pk)
+                .values_list("organization_id", flat=True)
+            )
+        return tags
+    if kind == "Directive":
+        article = (
+            DirectiveSet.objects.using(using)
+            .filter(pk=row.directive_set_id)
+            .values_list("article_id", flat=True)
+            .first()
+        )
+        return {f"article:{article}"} if article else set()
+    tags = set()
+    if kind in ("Person", "Organization"):
+        tags.add(f"{kind.lower()}:{row.pk}")
+    for attname, tag in (
+        ("article_id", "article"),
+        ("person_id", "person"),
+        ("organization_id", "organization"),
+    ):
+        if getattr(row, attname, None) is not None:
+            tags.add(f"{tag}:{getattr(row, attname)}")
+    return tags
+
+
+_TAGGED = {*_TRACKED, "Person", "Organization"}
+
+
+def _remember_loaded(sender, instance, **kwargs):
+    instance._newsroom_loaded = {
+        name: instance.__dict__.get(name) for name in _TRACKED[sender.__name__]
+    }
+
+
+def _note(using, tags=(), structure=False):
+    pending = getattr(_written, "pending", None)
+    if pending is None:
+        pending = _written.pending = {"tags": set(), "structure": False}
+    if transaction.get_connection(using).in_atomic_block:
+        # Told at once as well, as ``content_changed`` does: reads inside the
+        # transaction (and its tests) see the change before the commit.
+        records_changed(tags, structure=structure)
+    pending["tags"].update(tags)
+    pending["structure"] = pending["structure"] or structure
+    # Each write asks; the first callback of a commit takes them all. Tags of
+    # a rolled-back write stay behind and are told with the next commit:
+    # one more miss, never a stale hit.
+    transaction.on_commit(_tell_pending, using=using)
+
+
+def _tell_pending():
+    pending = getattr(_written, "pending", None)
+    if not pending or not (pending["tags"] or pending["structure"]):
+        return
+    _written.pending = None
+    records_changed(pending["tags"], structure=pending["structure"])
+    _bump()  # every response too, whoever wrote (loaddata included)
+
+
+def _row_written(sender, instance, using, **kwargs):
+    kind = sender.__name__
+    if kind in _UNSHOWN:
+        return
+    if kind not in _TAGGED:
+        _note(using, structure=True)
+        return
+    tags = _row_tags(instance, kind, using)
+    loaded = getattr(instance, "_newsroom_loaded", None)
+    if loaded and not instance._state.adding:
+        before = SimpleNamespace(pk=instance.pk, **loaded)
+        if any(
+            getattr(instance, name, None) != value for name, value in loaded.items()
+        ):
+            tags |= _row_tags(before, kind, using)
+    _note(using, tags)
+
+
+def _relation_changed(
+    sender, instance, action, reverse, model, pk_set, using, **kwargs
+):
+    if not action.startswith("post_"):
+        return
+    kinds = {type(instance).__name__, model.__name__}
+    if action == "post_clear" or not kinds <= _TAGGED | {"Tag"}:
+        _note(using, structure=True)
+        return
+    tags = set()
+    for row in (instance, *model._default_manager.using(using).filter(pk__in=pk_set)):
+        kind = type(row).__name__
+        if kind in _TAGGED:
+            tags |= _row_tags(row, kind, using)
+    _note(using, tags)
+
+
+def connect():
+    """Watch every write of the app's models (called once, at start)."""
+    from django.apps import apps
+
+    for model in apps.get_app_config("articles").get_models():
+        uid = f"records_fragment_{model.__name__}"
+        signals.post_save.connect(_row_written, sender=model, dispatch_uid=uid)
+        signals.post_delete.connect(_row_written, sender=model, dispatch_uid=uid)
+        if model.__name__ in _TRACKED:
+            signals.post_init.connect(_remember_loaded, sender=model, dispatch_uid=uid)
+        for field in model._meta.local_many_to_many:
+            signals.m2m_changed.connect(
+                _relation_changed,
+                sender=field.remote_field.through,
+                dispatch_uid=f"{uid}_{field.name}",
+            )
 
 
 def storable(response):

@@ -694,6 +694,7 @@ def _seed(connection, n_articles, seed_value, out, sentences):
     from articles import cache
 
     cache.content_changed()
+    cache.records_changed(structure=True)  # COPY sends no signals
     return SeedReport(
         articles=n_articles,
         people=len(people),

@@ -131,9 +131,17 @@ class ArticleDetailView(DetailView):
     main_template = "articles/partials/article_main.html"
     article_related = ("section__parent", "publisher", "event_place")
 
+    # What the page shows around the fragment, and what finds the fragment.
+    outer_fields = ("slug", "title", "version", "updated_at")
+
     def get_queryset(self):
-        # The article's own row (and what its head names) only: the tags and
-        # the rest are fetched by ``page_context``, which a fragment hit skips.
+        # With fragments, the article's own row only: the rest is fetched by
+        # ``page_context`` after a miss, which reads the row again in full.
+        if self.fragment_cache and cache.Fragment.is_enabled():
+            return visibility.visible_articles().only(*self.outer_fields)
+        return self.full_queryset()
+
+    def full_queryset(self):
         return visibility.visible_articles().select_related(*self.article_related)
 
     def get_context_data(self, **kwargs):
@@ -141,13 +149,23 @@ class ArticleDetailView(DetailView):
         request = self.request
         if self.fragment_cache:
             # Absolute URLs (share link, QR code, JSON-LD) name the host.
-            fragment = cache.Fragment(
-                "article", self.object.pk, request.scheme, request.get_host()
+            article = self.object
+            fragment = cache.RecordsFragment(
+                "article",
+                (article.version, article.updated_at.isoformat()),
+                article.pk,
+                request.scheme,
+                request.get_host(),
             )
             parts = fragment.value
         else:
             fragment = parts = None
         if parts is None:
+            if fragment is not None and fragment.enabled:
+                # Read again after the fragment's tick: the section, publisher
+                # and place came with the row, before it.
+                self.object = get_object_or_404(self.full_queryset(), pk=article.pk)
+                context[self.context_object_name] = context["object"] = self.object
             full = self.page_context(dict(context))
             parts = {
                 "description": full["description"],
@@ -155,7 +173,7 @@ class ArticleDetailView(DetailView):
                 "main": get_template(self.main_template).render(full, request),
             }
             if fragment is not None:
-                fragment.store(parts)
+                fragment.store(parts, shown_records(full))
         context.update(
             description=parts["description"],
             article_head=mark_safe(parts["head"]),  # rendered (escaped) above
@@ -267,6 +285,35 @@ class ArticleDetailView(DetailView):
         return json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
 
 
+def shown_records(context):
+    """The tags (``cache.RecordsFragment``) of every record the article page's
+    content shows: the article, the people and organizations it names, issues
+    to or credits, and its related articles."""
+    article = context["article"]
+    people = {entry["entity"].pk for entry in context["people"]}
+    organizations = {entry["entity"].pk for entry in context["organizations"]}
+    organizations.update(
+        pk for pk in (article.publisher_id, article.event_place_id) if pk
+    )
+    organizations.update(
+        credit.organization_id
+        for credit in article.credits.all()
+        if credit.organization_id
+    )
+    for directive_set in context["directive_sets"]:
+        people.add(directive_set.issuer_id)
+        if directive_set.position is not None:
+            people.add(directive_set.position.person_id)
+            organizations.add(directive_set.position.organization_id)
+        organizations.update(o.pk for o in directive_set.addressees.all())
+    return {
+        f"article:{article.pk}",
+        *(f"article:{related.pk}" for related in context["related"]),
+        *(f"person:{pk}" for pk in people),
+        *(f"organization:{pk}" for pk in organizations),
+    }
+
+
 class ArticlePreviewView(ArticleDetailView):
     """Any article's page as the public will see it, under a 预览 banner.
 
@@ -289,7 +336,7 @@ class ArticlePreviewView(ArticleDetailView):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
-    def get_queryset(self):
+    def full_queryset(self):
         return visibility.visible_articles(self.request.user).select_related(
             *self.article_related
         )

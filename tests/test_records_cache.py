@@ -1,0 +1,219 @@
+"""The article page's content is kept until a record it shows changes.
+
+``cache.RecordsFragment``: a write elsewhere leaves it warm (the page costs one
+query), and a change to anything it shows (the article and its parts, the
+people and organizations it names, its related articles, a section) shows at
+once, whoever writes it.
+"""
+
+import pytest
+from django.core.cache import caches
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from articles import cache, services
+from articles.models import Credit, Photo, Position, Section, Tag
+from tests.admin_helpers import staff_user
+from tests.factories import ArticleFactory, PersonMentionFactory
+from tests.site_data import build_site
+from tests.test_cache import ARTICLE, body, response_cache  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def site(response_cache, settings):  # noqa: F811
+    """Responses are not cached, so each read renders the page around the
+    fragment; the fragment cache is on."""
+    settings.RESPONSE_CACHE_SECONDS = 0
+    return build_site()
+
+
+def read(url=ARTICLE):
+    """``(page, queries)`` of an anonymous read."""
+    with CaptureQueriesContext(connection) as queries:
+        response = Client().get(url)
+    assert response.status_code == 200
+    return body(response), len(queries)
+
+
+def chief():
+    from django.contrib.auth.models import User
+
+    return User.objects.filter(username="chief").first() or staff_user(
+        "chief", superuser=True
+    )
+
+
+def test_a_warm_article_page_costs_one_query(site):
+    cold, cold_queries = read()
+    warm, queries = read()
+    assert queries == 1 < cold_queries
+    assert warm == cold
+
+
+def test_a_write_elsewhere_leaves_the_article_page_warm(site):
+    read()
+    services.article_update(
+        instance=site.later, data={"title": "另一篇文章的新标题"}, user=chief()
+    )
+    services.person_update(instance=site.secret, data={"name": "王新"}, user=chief())
+    _, queries = read()
+    assert queries == 1
+    assert "另一篇文章的新标题" in read(site.later.get_absolute_url())[0]
+
+
+def rename_person(site):
+    services.person_update(instance=site.liu, data={"name": "刘新名"}, user=chief())
+    return "刘新名"
+
+
+def rename_publisher(site):
+    services.organization_update(
+        instance=site.bjast, data={"name": "北京市科学技术研究院(新)"}, user=chief()
+    )
+    return "北京市科学技术研究院(新)"
+
+
+def rename_addressee(site):
+    services.organization_update(
+        instance=site.unit, data={"name": "资源环境研究所(新)"}, user=chief()
+    )
+    return "资源环境研究所(新)"
+
+
+def retitle_position(site):
+    position = Position.objects.get(person=site.liu, title="党组书记")
+    services.position_update(instance=position, data={"title": "党委书记"}, user=None)
+    return "党委书记"
+
+
+def edit_directive(site):
+    item = site.requirements[0]
+    services.directive_update(
+        instance=item, data={"text": "新的要求文字。"}, user=chief()
+    )
+    return "新的要求文字。"
+
+
+def rename_section(site):
+    # A plain save, not the write path: every writer is seen.
+    section = Section.objects.get(pk=site.inside.pk)
+    section.name = "院内要闻"
+    section.save()
+    return "院内要闻"
+
+
+def rename_tag(site):
+    tag = Tag.objects.get(slug="work-conference")
+    tag.name = "年度工作会议"
+    tag.save()
+    return "年度工作会议"
+
+
+def recaption_photo(site):
+    photo = Photo.objects.get(article=site.conference)
+    photo.caption = "会议现场(新)"
+    photo.save()
+    return "会议现场(新)"
+
+
+def rename_credit(site):
+    credit = Credit.objects.get(article=site.conference, role="editor")
+    credit.name = "李编辑"
+    credit.save()
+    return "李编辑"
+
+
+def publish_a_related_article(site):
+    services.article_publish(article=site.draft, user=chief())
+    return site.draft.title
+
+
+def mention_in_a_new_article(site):
+    related = ArticleFactory(title="刘晖调研新闻", slug="liu-visit")
+    PersonMentionFactory(article=related, person=site.liu)
+    return "刘晖调研新闻"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        rename_person,
+        rename_publisher,
+        rename_addressee,
+        retitle_position,
+        edit_directive,
+        rename_section,
+        rename_tag,
+        recaption_photo,
+        rename_credit,
+        publish_a_related_article,
+        mention_in_a_new_article,
+    ],
+)
+def test_a_change_to_anything_the_page_shows_shows_at_once(site, change):
+    before, _ = read()
+    read()
+    expected = change(site)
+    assert expected not in before
+    after, queries = read()
+    assert expected in after
+    assert queries > 1  # rendered again
+
+
+def test_a_related_article_edited_shows_at_once(site):
+    services.article_publish(article=site.draft, user=chief())
+    assert site.draft.title in read()[0]
+    draft = type(site.draft).objects.get(pk=site.draft.pk)
+    services.article_update(
+        instance=draft, data={"title": "相关文章新标题"}, user=chief()
+    )
+    assert "相关文章新标题" in read()[0]
+    services.article_unpublish(
+        article=type(draft).objects.get(pk=draft.pk), user=chief()
+    )
+    assert "相关文章新标题" not in read()[0]
+
+
+def test_an_entry_rendered_before_a_write_commits_is_a_miss(response_cache):  # noqa: F811
+    first = cache.RecordsFragment("test", 1, "page")
+    assert first.value is None
+    cache.records_changed({"person:1"})  # committed while the page rendered
+    first.store("old", {"person:1"})
+    assert cache.RecordsFragment("test", 1, "page").value is None
+    again = cache.RecordsFragment("test", 1, "page")
+    again.store("new", {"person:1"})
+    assert cache.RecordsFragment("test", 1, "page").value == "new"
+    assert cache.RecordsFragment("test", 2, "page").value is None  # a new version
+
+
+def test_a_lost_record_tick_or_structure_token_is_a_miss(response_cache):  # noqa: F811
+    fragment = cache.RecordsFragment("test", 1, "page")
+    fragment.store("value", {"person:1", "article:2"})
+    assert cache.RecordsFragment("test", 1, "page").value == "value"
+    caches["default"].delete(cache.RECORD_KEY.format(tag="article:2"))
+    assert cache.RecordsFragment("test", 1, "page").value is None
+    fragment = cache.RecordsFragment("test", 1, "page")
+    fragment.store("value", {"person:1"})
+    caches["default"].delete(cache.STRUCTURE_KEY)
+    assert cache.RecordsFragment("test", 1, "page").value is None
+
+
+def test_a_write_is_told_again_when_it_commits(
+    response_cache,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    site = build_site()
+    fragment = cache.RecordsFragment("test", 1, "page")
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        site.liu.name = "刘某"
+        site.liu.save()
+        # A page rendered inside the transaction, after the write was told
+        # at once, from rows another transaction would not see yet.
+        inside = cache.RecordsFragment("test", 1, "page")
+        inside.store("inside", {f"person:{site.liu.pk}"})
+        assert cache.RecordsFragment("test", 1, "page").value == "inside"
+    assert cache.RecordsFragment("test", 1, "page").value is None
+    assert fragment.value is None
