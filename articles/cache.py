@@ -334,15 +334,33 @@ def _structure():
     return token
 
 
+# The clock's next tick written to every record key given, in one round trip;
+# a missing clock starts at the time in µs (see _clock).
+_TICK_SCRIPT = """
+if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('SET', KEYS[1], ARGV[1]) end
+local tick = redis.call('INCR', KEYS[1])
+for i = 2, #KEYS do redis.call('SET', KEYS[i], tick) end
+return tick
+"""
+
+
 def records_changed(tags=(), *, structure=False):
     """Mark the records ``tags`` name as changed now (and, with ``structure``,
-    every ``RecordsFragment``): called when a write commits."""
+    every ``RecordsFragment``): called when a write commits (and at once)."""
     cache = _cache()
     if structure:
         cache.set(STRUCTURE_KEY, _new_generation(), None)
-    if tags:
-        tick = _advance_clock()
-        cache.set_many({RECORD_KEY.format(tag=tag): tick for tag in tags}, None)
+    if not tags:
+        return
+    keys = [RECORD_KEY.format(tag=tag) for tag in tags]
+    backend = getattr(cache, "_cache", None)
+    if hasattr(backend, "get_client"):  # django.core.cache.backends.redis
+        names = [cache.make_and_validate_key(key) for key in (CLOCK_KEY, *keys)]
+        client = backend.get_client(names[0], write=True)
+        client.eval(_TICK_SCRIPT, len(names), *names, int(time.time() * 1_000_000))
+        return
+    tick = _advance_clock()
+    cache.set_many(dict.fromkeys(keys, tick), None)
 
 
 class RecordsFragment:
@@ -404,6 +422,9 @@ class RecordsFragment:
             (self.structure, self.tick, self.version, sorted(tags), value),
             limit,
         )
+        pending = getattr(_written, "pending", None)
+        if pending is not None:
+            pending.pop("told", None)  # a later write here is told at once again
 
 
 # Tags of the records each write touches, gathered until its transaction commits.
@@ -449,12 +470,17 @@ def _row_tags(row, kind, using):
             )
         return tags
     if kind == "Directive":
-        article = (
-            DirectiveSet.objects.using(using)
-            .filter(pk=row.directive_set_id)
-            .values_list("article_id", flat=True)
-            .first()
-        )
+        cached = getattr(row, "_state", None) and row._state.fields_cache
+        directive_set = (cached or {}).get("directive_set")
+        if directive_set is not None and directive_set.pk == row.directive_set_id:
+            article = directive_set.article_id
+        else:
+            article = (
+                DirectiveSet.objects.using(using)
+                .filter(pk=row.directive_set_id)
+                .values_list("article_id", flat=True)
+                .first()
+            )
         return {f"article:{article}"} if article else set()
     tags = set()
     if kind in ("Person", "Organization"):
@@ -483,9 +509,15 @@ def _note(using, tags=(), structure=False):
     if pending is None:
         pending = _written.pending = {"tags": set(), "structure": False}
     if transaction.get_connection(using).in_atomic_block:
-        # Told at once as well, as ``content_changed`` does: reads inside the
-        # transaction (and its tests) see the change before the commit.
-        records_changed(tags, structure=structure)
+        # Told at once as well, for the transaction's own reads (other
+        # transactions cannot see the rows before the commit tells them):
+        # once per record until a fragment is stored in this thread again.
+        told = pending.setdefault("told", set())
+        fresh = set(tags) - told
+        structure_fresh = structure and STRUCTURE_KEY not in told
+        if fresh or structure_fresh:
+            records_changed(fresh, structure=structure_fresh)
+            told |= fresh | ({STRUCTURE_KEY} if structure_fresh else set())
     pending["tags"].update(tags)
     pending["structure"] = pending["structure"] or structure
     # Each write asks; the first callback of a commit takes them all. Tags of
