@@ -445,6 +445,9 @@ _TRACKED = {
 }
 # Rows no page shows (the search index, import bookkeeping): no tag, no token.
 _UNSHOWN = {"SearchEntry", "ImportRecord"}
+# The models whose rows name records; a write of any other (a section, a tag)
+# changes the structure token.
+_TAGGED = {*_TRACKED, "Person", "Organization"}
 
 
 def _row_tags(row, kind, using):
@@ -493,9 +496,6 @@ def _row_tags(row, kind, using):
         if getattr(row, attname, None) is not None:
             tags.add(f"{tag}:{getattr(row, attname)}")
     return tags
-
-
-_TAGGED = {*_TRACKED, "Person", "Organization"}
 
 
 def _remember_loaded(sender, instance, **kwargs):

@@ -222,14 +222,24 @@ if os.environ.get("REDIS_URL"):
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),
         }
     }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            # Room for the article fragments' record ticks (Django's default
+            # of 300 entries would cull them, and every fragment would miss).
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
 
 # The public response cache (articles/cache.py): anonymous pages and API
 # responses, dropped on every write and at the next scheduled publication.
 # RESPONSE_CACHE_SECONDS caps an entry's life; 0 turns the cache off.
 RESPONSE_CACHE_ALIAS = "default"
 RESPONSE_CACHE_SECONDS = int(os.environ.get("RESPONSE_CACHE_SECONDS", "600"))
-# Parts of pages (the article page's content) kept under the same generation,
-# so they are never stale either; used whether or not responses are cached.
+# Parts of pages (list totals, API items under the same generation; the article
+# page's content until a record it shows changes), never stale either; used
+# whether or not responses are cached.
 FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "600"))
 RESPONSE_CACHE_EXCLUDE = ["/admin/", "/api/", f"/{STATIC_URL}", f"/{MEDIA_URL}"]
 
