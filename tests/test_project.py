@@ -130,9 +130,19 @@ def test_redis_url_selects_a_shared_cache():
         REDIS_URL="redis://cache.example:6379/2",
     )
     assert result.stdout.split() == [
-        "django.core.cache.backends.redis.RedisCache",
+        "newsroom.redis_cache.RedisCache",
         "redis://cache.example:6379/2",
     ]
+
+
+def test_the_redis_cache_keeps_one_client_per_pool():
+    """Django's backend builds a redis-py client per call; ours reuses it."""
+    from newsroom.redis_cache import RedisCacheClient
+
+    backend = RedisCacheClient(["redis://cache.example:6379/2"])
+    client = backend.get_client("a")
+    assert backend.get_client("b", write=True) is client
+    assert client.connection_pool is backend._get_connection_pool(write=True)
 
 
 @pytest.mark.skipif(
