@@ -1,10 +1,17 @@
-"""Template helpers for the public pages: search highlighting and absolute URLs."""
+"""Template helpers for the public pages: search highlighting, absolute URLs and
+the parts every page shares."""
 
+import functools
 import re
 
 from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.template.loader import get_template
+from django.urls import get_script_prefix
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -53,3 +60,27 @@ def absolute_url(context, path=None):
     """``path`` (or the current page's path) as an absolute URL."""
     request = context["request"]
     return request.build_absolute_uri(path if path is not None else request.path)
+
+
+@functools.lru_cache(maxsize=64)
+def _site_part(name, script_prefix, language):
+    return get_template(name).render({})
+
+
+@receiver(setting_changed)
+def _forget_site_parts(**kwargs):
+    """A test's settings (static storage, URLs) may change what they render."""
+    _site_part.cache_clear()
+
+
+@register.simple_tag(takes_context=True)
+def site_part(context, name):
+    """A part every page shares (feed and style links, the header's navigation
+    and search box, the footer), rendered once per process, script prefix and
+    language: its dozen ``url``, ``static`` and ``translate`` tags cost half a
+    millisecond on every page. Live on a page with a search query, which the
+    search box shows."""
+    query = context.get("query")
+    if query:
+        return get_template(name).render({"query": query})
+    return mark_safe(_site_part(name, get_script_prefix(), get_language()))
