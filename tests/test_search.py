@@ -42,6 +42,36 @@ def test_a_query_without_spaces_is_cut_at_known_names():
     assert "北京市科学技术研究院" in terms[0].variants
 
 
+def test_name_statements_are_compiled_once_and_filled_per_search():
+    """The name and visibility statements are built once per process: each
+    search fills in its own names, and the rule still hides what it hid."""
+    from articles.search import index
+
+    index._COMPILED.clear()
+    bjast = factories.OrganizationFactory(name="北京市科学技术研究院")
+    factories.OrganizationAliasFactory(organization=bjast, name="北科院")
+    academy = factories.OrganizationFactory(name="中国科学院")
+    factories.OrganizationAliasFactory(organization=academy, name="中科院")
+    person = factories.PersonFactory(name="何东")
+    factories.PersonMentionFactory(person=person)
+    scoop = factories.OrganizationFactory(name="北京量子新研究中心")
+    draft = factories.DraftArticleFactory(body="北京量子新研究中心成立。")
+    factories.OrganizationMentionFactory(article=draft, organization=scoop)
+    factories.OrganizationMentionFactory(organization=bjast)
+    factories.OrganizationMentionFactory(organization=academy)
+    for _ in range(2):
+        [first] = search.search_terms("北科院")
+        [second] = search.search_terms("中科院")
+        [named] = search.search_terms("何东")
+        [hidden] = search.search_terms("北京量子新研究中心")
+        assert first.variants == ("北科院", "北京市科学技术研究院")
+        assert first.organization_ids == {bjast.pk}
+        assert second.variants == ("中科院", "中国科学院")
+        assert named.person_ids == {person.pk}
+        assert hidden.variants == ("北京量子新研究中心",)
+        assert not hidden.organization_ids
+
+
 def titles(client, query):
     response = client.get(reverse("articles:search"), {"q": query})
     assert response.status_code == 200

@@ -231,20 +231,65 @@ def matching(phrase, *, using="default"):
     )
 
 
+class Slot:
+    """A list parameter of a statement ``compiled`` once, filled in per call."""
+
+    def __init__(self, vendor):
+        self.vendor = vendor
+
+    def fill(self, values):
+        values = list(values)
+        if self.vendor == "postgresql":
+            return values
+        return json.dumps(values, ensure_ascii=False)
+
+
 def listed(values, *, sql_type="bigint", using="default"):
     """``values`` as a subquery for an ``__in`` lookup, sent as one parameter.
 
     A long list as ``IN (%s, %s, …)`` costs a placeholder each: psycopg splits
     and quotes every one on every query (0.2 s of CPU for the importer's
     ~10,000 name forms), and SQLite allows at most 999. An array (PostgreSQL)
-    or a JSON list (SQLite) is one value, however long.
+    or a JSON list (SQLite) is one value, however long. ``values`` may be a
+    ``Slot`` of a ``compiled`` statement.
     """
-    values = list(values)
-    if connections[using].vendor == "postgresql":
-        return RawSQL(f"SELECT unnest(%s::{sql_type}[])", [values])
-    return RawSQL(
-        "SELECT value FROM json_each(%s)", [json.dumps(values, ensure_ascii=False)]
-    )
+    postgres = connections[using].vendor == "postgresql"
+    if isinstance(values, Slot):
+        param = values
+    else:
+        param = Slot(connections[using].vendor).fill(values)
+    if postgres:
+        return RawSQL(f"SELECT unnest(%s::{sql_type}[])", [param])
+    return RawSQL("SELECT value FROM json_each(%s)", [param])
+
+
+# Statements ``compiled`` so far: {(key, database alias): (sql, params)}.
+_COMPILED = {}
+
+
+def compiled(key, build, *lists, using="default"):
+    """``(sql, params)`` of the queryset ``build(*slots)``, each slot filled
+    with the list in ``lists`` at its place.
+
+    The ORM takes 1–5 ms to build and compile a search's querysets (the
+    organization's visibility rule alone ~3 ms), on every search. Those whose
+    shape does not depend on the query are compiled once per process and
+    database: ``build`` passes each ``Slot`` it gets through ``listed`` (one
+    parameter, whatever the length) and must not depend on anything else that
+    changes at run time (``Now()`` is SQL: the database reads the clock).
+    """
+    entry = _COMPILED.get((key, using))
+    if entry is None:
+        vendor = connections[using].vendor
+        slots = [Slot(vendor) for _ in lists]
+        queryset = build(*slots)
+        sql, params = queryset.query.get_compiler(using).as_sql()
+        entry = _COMPILED[(key, using)] = (sql, tuple(params), slots)
+    sql, params, slots = entry
+    filled = {
+        id(slot): slot.fill(values) for slot, values in zip(slots, lists, strict=True)
+    }
+    return sql, [filled.get(id(param), param) for param in params]
 
 
 # Articles whose entry a ``deferred()`` block will write at its end.
