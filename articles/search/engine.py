@@ -18,25 +18,27 @@ SEARCH_CANDIDATES = 200
 SEARCH_LIST_CANDIDATES = 1000
 
 
-def _mentioned(term):
+def _mentioned(term, using):
     """``(sql, params)`` of the articles mentioning what ``term`` names, or None."""
     from articles.models import OrganizationMention, PersonMention
 
     parts = []
-    if term.organization_ids:
-        parts.append(
-            OrganizationMention.objects.filter(organization__in=term.organization_ids)
-            .order_by()
-            .values("article_id")
-            .query.sql_with_params()
-        )
-    if term.person_ids:
-        parts.append(
-            PersonMention.objects.filter(person__in=term.person_ids)
-            .order_by()
-            .values("article_id")
-            .query.sql_with_params()
-        )
+    for field, mentions, ids in (
+        ("organization", OrganizationMention, term.organization_ids),
+        ("person", PersonMention, term.person_ids),
+    ):
+        if not ids:
+            continue
+
+        def build(listed_ids, field=field, mentions=mentions):
+            return (
+                mentions.objects.filter(**{f"{field}__in": index.listed(listed_ids)})
+                .order_by()
+                .values("article_id")
+            )
+
+        key = ("search-mentions", field)
+        parts.append(index.compiled(key, build, sorted(ids), using=using))
     if not parts:
         return None
     return (
@@ -45,19 +47,29 @@ def _mentioned(term):
     )
 
 
+def _ids(articles):
+    return articles.order_by().values("pk")
+
+
 def _scope(queryset):
     """How ``newest_matching`` keeps to ``queryset``: by the entries' own status
     and date when it is exactly the public set, not at all when it is every
-    article, else through the queryset's ids."""
+    article, else through the queryset's ids.
+
+    The two sets it is compared with are compiled once per process."""
     from articles.models import Article
 
-    def ids(articles):
-        return articles.order_by().values("pk").query.sql_with_params()
-
-    ids_sql = ids(queryset)
-    if ids_sql == ids(Article.objects.published()):
+    using = queryset.db
+    sql, params = _ids(queryset).query.get_compiler(using).as_sql()
+    ids_sql = (sql, list(params))
+    published = index.compiled(
+        "search-published", lambda: _ids(Article.objects.published()), using=using
+    )
+    if ids_sql == published:
         return None, True
-    if ids_sql == ids(Article.objects.all()):
+    if ids_sql == index.compiled(
+        "search-all", lambda: _ids(Article.objects.all()), using=using
+    ):
         return None, False
     return ids_sql, False
 
@@ -72,10 +84,11 @@ def article_matches(queryset, query, *, limit=SEARCH_CANDIDATES):
     an entity that the text itself holds.
     """
     terms = search_terms(query) if isinstance(query, str) else query
-    words = [(t.variants, _mentioned(t)) for t in terms if not t.exclude]
+    using = queryset.db
+    words = [(t.variants, _mentioned(t, using)) for t in terms if not t.exclude]
     if not words:
         return []
-    excluded = [(t.variants, _mentioned(t)) for t in terms if t.exclude]
+    excluded = [(t.variants, _mentioned(t, using)) for t in terms if t.exclude]
     scope, public = _scope(queryset)
     return index.newest_matching(
         scope,
@@ -83,7 +96,7 @@ def article_matches(queryset, query, *, limit=SEARCH_CANDIDATES):
         excluded,
         limit=limit + 1,
         public=public,
-        using=queryset.db,
+        using=using,
     )
 
 
