@@ -177,3 +177,34 @@ def test_postgresql_keeps_the_checked_text_uncompressed():
         )
         assert cursor.fetchone() == (True,)
     assert found("工作会议") == {article}
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("recent", [1, 5, 30])
+def test_postgresql_walks_the_newest_entries_first_then_the_older(monkeypatch, recent):
+    """The newest ``RECENT_ENTRIES`` are walked first, then the older ones: the
+    matches are the newest of a full scan, in its order, whatever the limit."""
+    monkeypatch.setattr(index, "RECENT_ENTRIES", recent)
+    monkeypatch.setattr(index, "_recent_since", {})
+    rng = random.Random(recent)
+    start = timezone.now() - datetime.timedelta(days=100)
+    for number in range(60):
+        body = "".join(rng.choice(VOCABULARY) for _ in range(rng.randint(20, 120)))
+        # Three to a date: the first step may end among them.
+        moment = start + datetime.timedelta(days=number // 3)
+        factories.ArticleFactory(body=body, published_at=moment)
+    later = timezone.now() + datetime.timedelta(days=1)
+    factories.ArticleFactory(body="科技创新会议", published_at=later)
+    for phrase in ["科技", "创新研究", "会议", "量子", "院会议北", "中关村"]:
+        expected = [
+            a.pk
+            for a in sorted(
+                full_scan(phrase), key=lambda a: (a.published_at, a.pk), reverse=True
+            )
+        ]
+        for limit in (1, 4, 10, 25, 100):
+            newest = index.newest_matching(
+                None, [([phrase], None)], limit=limit, public=True
+            )
+            assert [pk for pk, _hits in newest] == expected[:limit], (phrase, limit)
+    assert index._recent_since["default"][1] is not None  # the steps were taken

@@ -18,6 +18,7 @@ writer (the services, ``loaddata``, the importer, a restore) can leave it stale.
 import json
 import re
 import threading
+import time
 from contextlib import contextmanager
 
 from django.db import connections
@@ -367,7 +368,10 @@ def newest_matching(scope, words, excluded=(), *, limit, public=False, using="de
 
     One query: the index narrows by tokens, the entries are walked newest first
     and the phrase check runs on them lazily until ``limit`` pass, so a common
-    word costs about ``limit`` checks, not one per article holding it.
+    word costs about ``limit`` checks, not one per article holding it. On
+    PostgreSQL a public search of words naming no entity walks the newest
+    entries first (``_recent``), and the older ones in a second query only
+    when those do not hold ``limit`` matches.
     """
     postgres = connections[using].vendor == "postgresql"
     strpos = "strpos(c.text, %s) > 0" if postgres else "instr(c.text, %s) > 0"
@@ -430,26 +434,92 @@ def newest_matching(scope, words, excluded=(), *, limit, public=False, using="de
     if scope is not None:
         where.append(f"e.article_id IN ({scope[0]})")
         scope_params = list(scope[1])
-    where = " AND ".join([*where, *narrow]) or "1 = 1"
-    # OFFSET 0 keeps the walk a subquery, so the checks run on its rows in order.
-    inner = (
-        f"SELECT e.article_id, e.text FROM articles_searchentry e WHERE {where} "
-        "ORDER BY e.published_at DESC, e.article_id DESC "
-        + ("OFFSET 0" if postgres else "LIMIT -1")
-    )
-    if postgres and (check or hits):
-        # PostgreSQL fetches a stored text again for every strpos on it (an
-        # alias, then a full name, then the hits): one plain copy per entry
-        # walked is read once. OFFSET 0 keeps the copy a step of its own.
-        inner = f"SELECT w.article_id, w.text || '' AS text FROM ({inner}) w OFFSET 0"
-    sql = (
-        f"SELECT c.article_id, {' + '.join(hits) or '0'} FROM ({inner}) c "
-        f"WHERE {' AND '.join(check) or '1 = 1'} LIMIT %s"
-    )
-    params = [*hit_params, *scope_params, *narrow_params, *check_params, limit]
+
+    def walk(window=None):
+        # OFFSET 0 keeps the walk a subquery, so the checks run on its rows in
+        # order.
+        conditions = [*where, *([window] if window else []), *narrow]
+        inner = (
+            "SELECT e.article_id, e.text FROM articles_searchentry e "
+            f"WHERE {' AND '.join(conditions) or '1 = 1'} "
+            "ORDER BY e.published_at DESC, e.article_id DESC "
+            + ("OFFSET 0" if postgres else "LIMIT -1")
+        )
+        if postgres and (check or hits):
+            # PostgreSQL fetches a stored text again for every strpos on it (an
+            # alias, then a full name, then the hits): one plain copy per entry
+            # walked is read once. OFFSET 0 keeps the copy a step of its own.
+            inner = (
+                f"SELECT w.article_id, w.text || '' AS text FROM ({inner}) w OFFSET 0"
+            )
+        return (
+            f"SELECT c.article_id, {' + '.join(hits) or '0'} FROM ({inner}) c "
+            f"WHERE {' AND '.join(check) or '1 = 1'} LIMIT %s"
+        )
+
+    def run(sql, window_params, limit):
+        params = [
+            *hit_params,
+            *scope_params,
+            *window_params,
+            *narrow_params,
+            *check_params,
+            limit,
+        ]
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    # A word naming an entity narrows by its names' tokens and its mentions,
+    # few entries mostly, whose tokens the GIN index would read twice.
+    stepped = postgres and public and all(m is None for _v, m in words)
+    since = _recent(using) if stepped else None
+    if since is None:
+        return run(walk(), [], limit)
+    # The newest entries first: found there, the matches need no look at the
+    # older ones (see _recent); else the rest are the newest of the older ones.
+    found = run(walk("e.published_at >= %s"), [since], limit)
+    if len(found) < limit:
+        found += run(walk("e.published_at < %s"), [since], limit - len(found))
+    return found
+
+
+# The newest public entries a search looks at first, and how long a process
+# keeps the date they start at.
+RECENT_ENTRIES = 2000
+RECENT_SECONDS = 60
+_recent_since = {}
+
+
+def _recent(using):
+    """The date from which the newest ``RECENT_ENTRIES`` public entries run
+    (None when there are fewer), kept ``RECENT_SECONDS`` by each process.
+
+    Over every entry, a common word's walk either fetched and sorted all the
+    entries holding its bigrams (研究所: 13,500 of 100,000, ~30 ms) or
+    checked each entry's vector (~18 KB of TOAST) down the date index, to keep
+    the newest 200. Among the newest entries only, the GIN index and the date
+    index meet in one bitmap (研究所: ~7 ms). Any date gives the same matches
+    (the older entries are walked after, when the newest do not hold
+    ``limit``), so a date some seconds old costs nothing but a slightly
+    larger first step.
+    """
+    now = time.monotonic()
+    cached = _recent_since.get(using)
+    if cached is not None and now - cached[0] < RECENT_SECONDS:
+        return cached[1]
     with connections[using].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+        cursor.execute(
+            "SELECT published_at FROM articles_searchentry "
+            "WHERE status = 'published' AND published_at IS NOT NULL "
+            "AND published_at <= CURRENT_TIMESTAMP "
+            "ORDER BY published_at DESC, article_id DESC OFFSET %s LIMIT 1",
+            [RECENT_ENTRIES],
+        )
+        row = cursor.fetchone()
+    since = row[0] if row else None
+    _recent_since[using] = (now, since)
+    return since
 
 
 def _article_saved(sender, instance, using, **kwargs):
