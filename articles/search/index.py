@@ -240,9 +240,14 @@ class Slot:
 
     def fill(self, values):
         values = list(values)
-        if self.vendor == "postgresql":
-            return values
-        return json.dumps(values, ensure_ascii=False)
+        if self.vendor != "postgresql":
+            return json.dumps(values, ensure_ascii=False)
+        if all(type(value) is int for value in values):
+            # Ids as the array's text: psycopg dumps a list item by item, and
+            # Django hashes a list parameter item by item when it compares
+            # expressions (~0.3 ms for the 200 ids a search ranks).
+            return "{" + ",".join(map(str, values)) + "}"
+        return values
 
 
 def listed(values, *, sql_type="bigint", using="default"):
@@ -254,12 +259,9 @@ def listed(values, *, sql_type="bigint", using="default"):
     or a JSON list (SQLite) is one value, however long. ``values`` may be a
     ``Slot`` of a ``compiled`` statement.
     """
-    postgres = connections[using].vendor == "postgresql"
-    if isinstance(values, Slot):
-        param = values
-    else:
-        param = Slot(connections[using].vendor).fill(values)
-    if postgres:
+    vendor = connections[using].vendor
+    param = values if isinstance(values, Slot) else Slot(vendor).fill(values)
+    if vendor == "postgresql":
         return RawSQL(f"SELECT unnest(%s::{sql_type}[])", [param])
     return RawSQL("SELECT value FROM json_each(%s)", [param])
 
