@@ -5,6 +5,7 @@ import random
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from articles import search
 from articles.models import Article
@@ -70,6 +71,39 @@ def test_name_statements_are_compiled_once_and_filled_per_search():
         assert named.person_ids == {person.pk}
         assert hidden.variants == ("北京量子新研究中心",)
         assert not hidden.organization_ids
+
+
+def test_results_rank_title_then_lede_then_text_then_mention_newest_first():
+    bjast = factories.OrganizationFactory(name="北京市科学技术研究院")
+    factories.OrganizationAliasFactory(organization=bjast, name="北科院")
+    now = timezone.now()
+
+    def article(slug, days, **fields):
+        fields = {"title": "简讯", "lede": "导语。", "body": "正文。", **fields}
+        return factories.ArticleFactory(
+            slug=slug, published_at=now - datetime.timedelta(days=days), **fields
+        )
+
+    article("mention", 1)
+    factories.OrganizationMentionFactory(
+        article=Article.objects.get(slug="mention"), organization=bjast
+    )
+    article("body-new", 2, body="北科院召开会议。")
+    article("body-old", 9, body="北京市科学技术研究院召开会议。")
+    article("lede", 8, lede="北科院_50%的项目。")
+    article("title-old", 7, title="北京市科学技术研究院年会")
+    article("title-new", 3, title="北科院年会", lede="北科院发布。")
+    article("both", 6, title="北科院年会", lede="北科院发布。", body="北科院。")
+    found = [a.slug for a in search.search_articles(Article.objects.all(), "北科院")]
+    assert found == [
+        "title-new",
+        "both",
+        "title-old",
+        "lede",
+        "body-new",
+        "body-old",
+        "mention",
+    ]
 
 
 def titles(client, query):
