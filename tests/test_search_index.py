@@ -208,3 +208,22 @@ def test_postgresql_walks_the_newest_entries_first_then_the_older(monkeypatch, r
             )
             assert [pk for pk, _hits in newest] == expected[:limit], (phrase, limit)
     assert index._recent_since["default"][1] is not None  # the steps were taken
+
+
+@pytest.mark.postgres
+def test_postgresql_narrows_by_the_rarer_tokens_with_the_same_matches(monkeypatch):
+    """Tokens most entries hold (by the planner's statistics) are left out of
+    the index's narrowing, not out of the phrase check."""
+    rng = random.Random(5)
+    for _ in range(40):
+        body = "".join(rng.choice(VOCABULARY) for _ in range(rng.randint(20, 120)))
+        factories.ArticleFactory(body="科技创新。" + body)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE articles_searchentry")
+    monkeypatch.setattr(index, "_common", {})
+    common = index._common_tokens("default")
+    assert {"科技", "技创", "创新"} <= common
+    for phrase in ["科技", "科技创新", "科技创新研究", "创新会议", "技创", "量子"]:
+        assert found(phrase) == full_scan(phrase), phrase
+    assert index._rarest(["科技", "技创", "新研"], common) == ["新研"]
+    assert index._rarest(["科技", "技创"], common) == ["科技", "技创"]
