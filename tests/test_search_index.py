@@ -211,19 +211,50 @@ def test_postgresql_walks_the_newest_entries_first_then_the_older(monkeypatch, r
 
 
 @pytest.mark.postgres
-def test_postgresql_narrows_by_the_rarer_tokens_with_the_same_matches(monkeypatch):
+@pytest.mark.parametrize("recent", [None, 1, 7])
+def test_postgresql_narrows_by_the_rarer_tokens_with_the_same_matches(
+    monkeypatch, recent
+):
     """Tokens most entries hold (by the planner's statistics) are left out of
-    the index's narrowing, not out of the phrase check."""
+    the index's narrowing, and over the newest entries a word of such tokens
+    only is checked on the text: the matches and their order are the same."""
+    if recent is not None:
+        monkeypatch.setattr(index, "RECENT_ENTRIES", recent)
+    monkeypatch.setattr(index, "_recent_since", {})
+    monkeypatch.setattr(index, "_common", {})
     rng = random.Random(5)
-    for _ in range(40):
+    start = timezone.now() - datetime.timedelta(days=50)
+    articles = []
+    for number in range(40):
         body = "".join(rng.choice(VOCABULARY) for _ in range(rng.randint(20, 120)))
-        factories.ArticleFactory(body="科技创新。" + body)
+        moment = start + datetime.timedelta(days=number // 2)
+        # Most hold the common tokens; some of the newest do not.
+        lead = "科技创新。" if number % 4 else "量子。"
+        articles.append(
+            factories.ArticleFactory(
+                title=f"稿件{number}", body=lead + body, published_at=moment
+            )
+        )
+    institute = factories.OrganizationFactory(name="技创新研究院")
+    factories.OrganizationAliasFactory(organization=institute, name="技创新")
+    mentioned = factories.ArticleFactory(
+        title="简讯", body="量子。", published_at=start
+    )
+    factories.OrganizationMentionFactory(article=mentioned, organization=institute)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE articles_searchentry")
-    monkeypatch.setattr(index, "_common", {})
     common = index._common_tokens("default")
     assert {"科技", "技创", "创新"} <= common
-    for phrase in ["科技", "科技创新", "科技创新研究", "创新会议", "技创", "量子"]:
-        assert found(phrase) == full_scan(phrase), phrase
     assert index._rarest(["科技", "技创", "新研"], common) == ["新研"]
     assert index._rarest(["科技", "技创"], common) == ["科技", "技创"]
+    for phrase in ["科技", "科技创新", "科技创新研究", "创新会议", "技创", "量子"]:
+        assert found(phrase) == full_scan(phrase), phrase
+        assert full_scan(phrase) != set(Article.objects.published()), phrase
+    expected = full_scan("技创新") | full_scan("技创新研究院") | {mentioned}
+    newest = sorted(expected, key=lambda a: (a.published_at, a.pk), reverse=True)
+    published = Article.objects.published()
+    for limit in (1, 4, 10, 100):
+        matches = search.article_matches(published, "技创新", limit=limit)
+        assert [pk for pk, _hits in matches] == [a.pk for a in newest][: limit + 1]
+    if recent is not None:
+        assert index._recent_since["default"][1] is not None

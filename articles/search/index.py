@@ -421,7 +421,7 @@ def newest_matching(scope, words, excluded=(), *, limit, public=False, using="de
     postgres = connections[using].vendor == "postgresql"
     common = _common_tokens(using) if postgres else frozenset()
     strpos = "strpos(c.text, %s) > 0" if postgres else "instr(c.text, %s) > 0"
-    narrow, narrow_params, check, check_params = [], [], [], []
+    narrow, check, steppable = [], [], []  # (sql, params, flag)
     hits, hit_params = [], []
 
     def in_text(variants):
@@ -431,15 +431,20 @@ def newest_matching(scope, words, excluded=(), *, limit, public=False, using="de
         token_sets = [_narrowing_tokens(v) for v in variants]
         indexable = all(token_sets)
         narrowing = [_rarest(tokens, common) for tokens in token_sets]
+        # Tokens most entries hold narrow a walk down the newest entries less
+        # than their vectors (~18 KB each) cost to read: there the text alone
+        # is checked (see _recent).
+        broad = indexable and any(set(tokens) <= common for tokens in narrowing)
+        steppable.append(mentioned is None or broad)
         if mentioned is None:
             if indexable:
                 sql, params = _indexed("e", narrowing, postgres)
-                narrow.append(sql)
-                narrow_params += params
+                narrow.append((sql, params, broad))
             exact = all(map(_exact, variants, token_sets))
             if not (indexable and exact):
-                check.append(in_text(variants))
-                check_params += variants
+                check.append((in_text(variants), variants, False))
+            elif broad:
+                check.append((in_text(variants), variants, True))
             continue
         mention_sql, mention_params = mentioned
         if indexable and postgres:
@@ -447,31 +452,38 @@ def newest_matching(scope, words, excluded=(), *, limit, public=False, using="de
             # the GIN index and the primary key, the mentions read once as an
             # array), so no second pass over the entries joins them.
             sql, params = _indexed("e", narrowing, postgres)
-            narrow.append(f"({sql} OR e.article_id = ANY(ARRAY({mention_sql})))")
-            narrow_params += [*params, *mention_params]
+            sql = f"({sql} OR e.article_id = ANY(ARRAY({mention_sql})))"
+            narrow.append((sql, [*params, *mention_params], broad))
         elif indexable:
             # A union, not an OR: each side keeps its own index.
             sql, params = _indexed("i", narrowing, postgres)
-            narrow.append(
+            sql = (
                 "e.article_id IN (SELECT i.article_id FROM articles_searchentry i "
                 f"WHERE {sql} UNION {mention_sql})"
             )
-            narrow_params += [*params, *mention_params]
+            narrow.append((sql, [*params, *mention_params], False))
         # The mention first: a mentioned article's text need not be read.
-        check.append(f"(c.article_id IN ({mention_sql}) OR {in_text(variants)})")
-        check_params += [*mention_params, *variants]
+        check.append(
+            (
+                f"(c.article_id IN ({mention_sql}) OR {in_text(variants)})",
+                [*mention_params, *variants],
+                False,
+            )
+        )
         hits.append(f"CASE WHEN {in_text(variants)} THEN 1 ELSE 0 END")
         hit_params += variants
     for variants, mentioned in excluded:
         if mentioned is None:
-            check.append(f"NOT {in_text(variants)}")
-            check_params += variants
+            check.append((f"NOT {in_text(variants)}", variants, False))
         else:
             mention_sql, mention_params = mentioned
             check.append(
-                f"NOT ({in_text(variants)} OR c.article_id IN ({mention_sql}))"
+                (
+                    f"NOT ({in_text(variants)} OR c.article_id IN ({mention_sql}))",
+                    [*variants, *mention_params],
+                    False,
+                )
             )
-            check_params += [*variants, *mention_params]
     where, scope_params = [], []
     if public:
         where.append(
@@ -482,52 +494,62 @@ def newest_matching(scope, words, excluded=(), *, limit, public=False, using="de
         where.append(f"e.article_id IN ({scope[0]})")
         scope_params = list(scope[1])
 
-    def walk(window=None):
+    def run(limit, window=None, since=None):
+        """The walk; over the newest entries (``window``, from ``since``) the
+        broad words are checked on the text, not narrowed by the index."""
+        recent = window == "recent"
+        narrows = [(sql, p) for sql, p, broad in narrow if not (recent and broad)]
+        checks = [(sql, p) for sql, p, only in check if recent or not only]
+        conditions = [*where]
+        window_params = []
+        if window:
+            conditions.append(
+                "e.published_at >= %s" if recent else "e.published_at < %s"
+            )
+            window_params = [since]
+        conditions += [sql for sql, _p in narrows]
         # OFFSET 0 keeps the walk a subquery, so the checks run on its rows in
         # order.
-        conditions = [*where, *([window] if window else []), *narrow]
         inner = (
             "SELECT e.article_id, e.text FROM articles_searchentry e "
             f"WHERE {' AND '.join(conditions) or '1 = 1'} "
             "ORDER BY e.published_at DESC, e.article_id DESC "
             + ("OFFSET 0" if postgres else "LIMIT -1")
         )
-        if postgres and (check or hits):
+        if postgres and (checks or hits):
             # PostgreSQL fetches a stored text again for every strpos on it (an
             # alias, then a full name, then the hits): one plain copy per entry
             # walked is read once. OFFSET 0 keeps the copy a step of its own.
             inner = (
                 f"SELECT w.article_id, w.text || '' AS text FROM ({inner}) w OFFSET 0"
             )
-        return (
+        sql = (
             f"SELECT c.article_id, {' + '.join(hits) or '0'} FROM ({inner}) c "
-            f"WHERE {' AND '.join(check) or '1 = 1'} LIMIT %s"
+            f"WHERE {' AND '.join(sql for sql, _p in checks) or '1 = 1'} LIMIT %s"
         )
-
-    def run(sql, window_params, limit):
         params = [
             *hit_params,
             *scope_params,
             *window_params,
-            *narrow_params,
-            *check_params,
+            *[param for _sql, p in narrows for param in p],
+            *[param for _sql, p in checks for param in p],
             limit,
         ]
         with connections[using].cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
 
-    # A word naming an entity narrows by its names' tokens and its mentions,
-    # few entries mostly, whose tokens the GIN index would read twice.
-    stepped = postgres and public and all(m is None for _v, m in words)
+    # A word naming an entity by rarer tokens narrows by them and its mentions
+    # to few entries mostly, whose tokens the GIN index would read twice.
+    stepped = postgres and public and all(steppable)
     since = _recent(using) if stepped else None
     if since is None:
-        return run(walk(), [], limit)
+        return run(limit)
     # The newest entries first: found there, the matches need no look at the
     # older ones (see _recent); else the rest are the newest of the older ones.
-    found = run(walk("e.published_at >= %s"), [since], limit)
+    found = run(limit, "recent", since)
     if len(found) < limit:
-        found += run(walk("e.published_at < %s"), [since], limit - len(found))
+        found += run(limit - len(found), "older", since)
     return found
 
 
