@@ -421,7 +421,8 @@ def newest_matching(scope, words, excluded=(), *, limit, public=False, using="de
     postgres = connections[using].vendor == "postgresql"
     common = _common_tokens(using) if postgres else frozenset()
     strpos = "strpos(c.text, %s) > 0" if postgres else "instr(c.text, %s) > 0"
-    narrow, check, steppable = [], [], []  # (sql, params, flag)
+    # (sql, params, broad) and (sql, params)
+    narrow, check, steppable = [], [], []
     hits, hit_params = [], []
 
     def in_text(variants):
@@ -431,20 +432,23 @@ def newest_matching(scope, words, excluded=(), *, limit, public=False, using="de
         token_sets = [_narrowing_tokens(v) for v in variants]
         indexable = all(token_sets)
         narrowing = [_rarest(tokens, common) for tokens in token_sets]
+        # The index alone answers a word of one token per name.
+        exact = mentioned is None and all(map(_exact, variants, token_sets))
         # Tokens most entries hold narrow a walk down the newest entries less
-        # than their vectors (~18 KB each) cost to read: there the text alone
-        # is checked (see _recent).
-        broad = indexable and any(set(tokens) <= common for tokens in narrowing)
+        # than their vectors (~18 KB each) cost to read, when the text is read
+        # anyway: there the text alone is checked (see _recent).
+        broad = (
+            indexable
+            and not exact
+            and any(set(tokens) <= common for tokens in narrowing)
+        )
         steppable.append(mentioned is None or broad)
         if mentioned is None:
             if indexable:
                 sql, params = _indexed("e", narrowing, postgres)
                 narrow.append((sql, params, broad))
-            exact = all(map(_exact, variants, token_sets))
             if not (indexable and exact):
-                check.append((in_text(variants), variants, False))
-            elif broad:
-                check.append((in_text(variants), variants, True))
+                check.append((in_text(variants), variants))
             continue
         mention_sql, mention_params = mentioned
         if indexable and postgres:
@@ -467,21 +471,19 @@ def newest_matching(scope, words, excluded=(), *, limit, public=False, using="de
             (
                 f"(c.article_id IN ({mention_sql}) OR {in_text(variants)})",
                 [*mention_params, *variants],
-                False,
             )
         )
         hits.append(f"CASE WHEN {in_text(variants)} THEN 1 ELSE 0 END")
         hit_params += variants
     for variants, mentioned in excluded:
         if mentioned is None:
-            check.append((f"NOT {in_text(variants)}", variants, False))
+            check.append((f"NOT {in_text(variants)}", variants))
         else:
             mention_sql, mention_params = mentioned
             check.append(
                 (
                     f"NOT ({in_text(variants)} OR c.article_id IN ({mention_sql}))",
                     [*variants, *mention_params],
-                    False,
                 )
             )
     where, scope_params = [], []
@@ -499,7 +501,6 @@ def newest_matching(scope, words, excluded=(), *, limit, public=False, using="de
         broad words are checked on the text, not narrowed by the index."""
         recent = window == "recent"
         narrows = [(sql, p) for sql, p, broad in narrow if not (recent and broad)]
-        checks = [(sql, p) for sql, p, only in check if recent or not only]
         conditions = [*where]
         window_params = []
         if window:
@@ -516,7 +517,7 @@ def newest_matching(scope, words, excluded=(), *, limit, public=False, using="de
             "ORDER BY e.published_at DESC, e.article_id DESC "
             + ("OFFSET 0" if postgres else "LIMIT -1")
         )
-        if postgres and (checks or hits):
+        if postgres and (check or hits):
             # PostgreSQL fetches a stored text again for every strpos on it (an
             # alias, then a full name, then the hits): one plain copy per entry
             # walked is read once. OFFSET 0 keeps the copy a step of its own.
@@ -525,14 +526,14 @@ def newest_matching(scope, words, excluded=(), *, limit, public=False, using="de
             )
         sql = (
             f"SELECT c.article_id, {' + '.join(hits) or '0'} FROM ({inner}) c "
-            f"WHERE {' AND '.join(sql for sql, _p in checks) or '1 = 1'} LIMIT %s"
+            f"WHERE {' AND '.join(sql for sql, _p in check) or '1 = 1'} LIMIT %s"
         )
         params = [
             *hit_params,
             *scope_params,
             *window_params,
             *[param for _sql, p in narrows for param in p],
-            *[param for _sql, p in checks for param in p],
+            *[param for _sql, p in check for param in p],
             limit,
         ]
         with connections[using].cursor() as cursor:
