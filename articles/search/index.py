@@ -550,7 +550,10 @@ def newest_matching(scope, words, excluded=(), *, limit, public=False, using="de
     # older ones (see _recent); else the rest are the newest of the older ones.
     found = run(limit, "recent", since)
     if len(found) < limit:
-        found += run(limit - len(found), "older", since)
+        # An entry re-dated between the two queries is not counted twice.
+        seen = {pk for pk, _hits in found}
+        older = run(limit - len(found), "older", since)
+        found += [row for row in older if row[0] not in seen]
     return found
 
 
