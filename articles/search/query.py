@@ -143,7 +143,14 @@ def _named(lookup):
 
 def _public_names(model, ids):
     """``(pk, name, slug, alias)`` of those of ``ids`` the public may see, a row
-    per alias (one without any has its alias None)."""
+    per alias (one without any has its alias None), by id.
+
+    Kept per entity under the content generation (``cache.Fragments``: any
+    write, or the next scheduled publication, makes them a miss), since the
+    organization's visibility rule takes ~2 ms to plan on every search naming
+    one. A hidden entity is kept as hidden the same way.
+    """
+    from articles import cache
 
     def build(listed_ids):
         return (
@@ -153,9 +160,25 @@ def _public_names(model, ids):
             .values_list("pk", "name", "slug", "aliases__name")
         )
 
-    with connection.cursor() as cursor:
-        cursor.execute(*compiled(("search-public-names", model), build, ids))
-        return cursor.fetchall()
+    def read(ids):
+        rows = {pk: [] for pk in ids}
+        with connection.cursor() as cursor:
+            cursor.execute(*compiled(("search-public-names", model), build, ids))
+            for row in cursor.fetchall():
+                rows[row[0]].append(tuple(row))
+        return rows
+
+    if not cache.Fragment.is_enabled():
+        found = read(ids)
+    else:
+        fragments = cache.Fragments("search-names", model._meta.label, ids)
+        found = fragments.values
+        missing = [pk for pk in ids if pk not in found]
+        if missing:
+            fresh = read(missing)
+            fragments.store(fresh)
+            found.update(fresh)
+    return [row for pk in ids for row in found[pk]]
 
 
 def search_terms(query):
