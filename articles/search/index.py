@@ -266,7 +266,7 @@ def listed(values, *, sql_type="bigint", using="default"):
     return RawSQL("SELECT value FROM json_each(%s)", [param])
 
 
-# Statements ``compiled`` so far: {(key, database alias): (sql, params)}.
+# Statements ``compiled`` so far: {(key, database alias): (sql, params, slots)}.
 _COMPILED = {}
 
 
