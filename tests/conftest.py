@@ -54,3 +54,19 @@ def chromium_path():
             pytest.fail(f"REQUIRE_BROWSER=1 but {missing}")
         pytest.skip(f"browser test skipped: {missing}")
     return path
+
+
+@pytest.fixture(autouse=True)
+def _search_lookups_known(monkeypatch):
+    """Search keeps two lookups per process for minutes (the tokens most entries
+    hold, the date the newest entries start at), one query each when they
+    expire. Each test starts with both known and empty, so a query count pins
+    what every request asks and the search is the plain walk; the tests of
+    those steps clear them."""
+    import time
+
+    from articles.search import index
+
+    known = time.monotonic()
+    monkeypatch.setattr(index, "_common", {"default": (known, frozenset())})
+    monkeypatch.setattr(index, "_recent_since", {"default": (known, None)})

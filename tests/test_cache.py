@@ -277,6 +277,22 @@ def test_a_scheduled_article_appears_on_time_without_a_write(site, client):
     assert site.scheduled.title in body(client.get("/"))
 
 
+def test_search_names_kept_under_the_generation_follow_the_next_write(site):
+    """What an entity is called and whether the public sees it is kept per
+    entity under the content generation: asked once, then again after a write."""
+    from articles import search
+    from articles.models import Organization, OrganizationAlias
+
+    assert "北京市科学技术研究院" in search.search_terms("北科院")[0].variants
+    with CaptureQueriesContext(connection) as queries:
+        search.search_terms("北科院")
+    assert len(queries) == 1  # the name lookup; the visibility check was kept
+    bjast = Organization.objects.get(name="北京市科学技术研究院")
+    OrganizationAlias.objects.create(organization=bjast, name="京科研院")
+    cache.content_changed()  # the write path's call after that change
+    assert "京科研院" in search.search_terms("北科院")[0].variants
+
+
 def test_an_entry_lives_no_longer_than_the_next_publication(site, rf, settings):
     settings.RESPONSE_CACHE_SECONDS = 86400
     in_an_hour = timezone.now() + datetime.timedelta(hours=1)

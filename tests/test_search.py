@@ -5,6 +5,7 @@ import random
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from articles import search
 from articles.models import Article
@@ -40,6 +41,69 @@ def test_a_query_without_spaces_is_cut_at_known_names():
     terms = search.search_terms("北科院工作会议")
     assert [t.word for t in terms] == ["北科院", "工作会议"]
     assert "北京市科学技术研究院" in terms[0].variants
+
+
+def test_name_statements_are_compiled_once_and_filled_per_search():
+    """The name and visibility statements are built once per process: each
+    search fills in its own names, and the rule still hides what it hid."""
+    from articles.search import index
+
+    index._COMPILED.clear()
+    bjast = factories.OrganizationFactory(name="北京市科学技术研究院")
+    factories.OrganizationAliasFactory(organization=bjast, name="北科院")
+    academy = factories.OrganizationFactory(name="中国科学院")
+    factories.OrganizationAliasFactory(organization=academy, name="中科院")
+    person = factories.PersonFactory(name="何东")
+    factories.PersonMentionFactory(person=person)
+    scoop = factories.OrganizationFactory(name="北京量子新研究中心")
+    draft = factories.DraftArticleFactory(body="北京量子新研究中心成立。")
+    factories.OrganizationMentionFactory(article=draft, organization=scoop)
+    factories.OrganizationMentionFactory(organization=bjast)
+    factories.OrganizationMentionFactory(organization=academy)
+    for _ in range(2):
+        [first] = search.search_terms("北科院")
+        [second] = search.search_terms("中科院")
+        [named] = search.search_terms("何东")
+        [hidden] = search.search_terms("北京量子新研究中心")
+        assert first.variants == ("北科院", "北京市科学技术研究院")
+        assert first.organization_ids == {bjast.pk}
+        assert second.variants == ("中科院", "中国科学院")
+        assert named.person_ids == {person.pk}
+        assert hidden.variants == ("北京量子新研究中心",)
+        assert not hidden.organization_ids
+
+
+def test_results_rank_title_then_lede_then_text_then_mention_newest_first():
+    bjast = factories.OrganizationFactory(name="北京市科学技术研究院")
+    factories.OrganizationAliasFactory(organization=bjast, name="北科院")
+    now = timezone.now()
+
+    def article(slug, days, **fields):
+        fields = {"title": "简讯", "lede": "导语。", "body": "正文。", **fields}
+        return factories.ArticleFactory(
+            slug=slug, published_at=now - datetime.timedelta(days=days), **fields
+        )
+
+    article("mention", 1)
+    factories.OrganizationMentionFactory(
+        article=Article.objects.get(slug="mention"), organization=bjast
+    )
+    article("body-new", 2, body="北科院召开会议。")
+    article("body-old", 9, body="北京市科学技术研究院召开会议。")
+    article("lede", 8, lede="北科院_50%的项目。")
+    article("title-old", 7, title="北京市科学技术研究院年会")
+    article("title-new", 3, title="北科院年会", lede="北科院发布。")
+    article("both", 6, title="北科院年会", lede="北科院发布。", body="北科院。")
+    found = [a.slug for a in search.search_articles(Article.objects.all(), "北科院")]
+    assert found == [
+        "title-new",
+        "both",
+        "title-old",
+        "lede",
+        "body-new",
+        "body-old",
+        "mention",
+    ]
 
 
 def titles(client, query):

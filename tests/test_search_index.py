@@ -177,3 +177,84 @@ def test_postgresql_keeps_the_checked_text_uncompressed():
         )
         assert cursor.fetchone() == (True,)
     assert found("工作会议") == {article}
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("recent", [1, 5, 30])
+def test_postgresql_walks_the_newest_entries_first_then_the_older(monkeypatch, recent):
+    """The newest ``RECENT_ENTRIES`` are walked first, then the older ones: the
+    matches are the newest of a full scan, in its order, whatever the limit."""
+    monkeypatch.setattr(index, "RECENT_ENTRIES", recent)
+    monkeypatch.setattr(index, "_recent_since", {})
+    rng = random.Random(recent)
+    start = timezone.now() - datetime.timedelta(days=100)
+    for number in range(60):
+        body = "".join(rng.choice(VOCABULARY) for _ in range(rng.randint(20, 120)))
+        # Three to a date: the first step may end among them.
+        moment = start + datetime.timedelta(days=number // 3)
+        factories.ArticleFactory(body=body, published_at=moment)
+    later = timezone.now() + datetime.timedelta(days=1)
+    factories.ArticleFactory(body="科技创新会议", published_at=later)
+    for phrase in ["科技", "创新研究", "会议", "量子", "院会议北", "中关村"]:
+        expected = [
+            a.pk
+            for a in sorted(
+                full_scan(phrase), key=lambda a: (a.published_at, a.pk), reverse=True
+            )
+        ]
+        for limit in (1, 4, 10, 25, 100):
+            newest = index.newest_matching(
+                None, [([phrase], None)], limit=limit, public=True
+            )
+            assert [pk for pk, _hits in newest] == expected[:limit], (phrase, limit)
+    assert index._recent_since["default"][1] is not None  # the steps were taken
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("recent", [None, 1, 7])
+def test_postgresql_narrows_by_the_rarer_tokens_with_the_same_matches(
+    monkeypatch, recent
+):
+    """Tokens most entries hold (by the planner's statistics) are left out of
+    the index's narrowing, and over the newest entries a word of such tokens
+    only is checked on the text: the matches and their order are the same."""
+    if recent is not None:
+        monkeypatch.setattr(index, "RECENT_ENTRIES", recent)
+    monkeypatch.setattr(index, "_recent_since", {})
+    monkeypatch.setattr(index, "_common", {})
+    rng = random.Random(5)
+    start = timezone.now() - datetime.timedelta(days=50)
+    articles = []
+    for number in range(40):
+        body = "".join(rng.choice(VOCABULARY) for _ in range(rng.randint(20, 120)))
+        moment = start + datetime.timedelta(days=number // 2)
+        # Most hold the common tokens; some of the newest do not.
+        lead = "科技创新。" if number % 4 else "量子。"
+        articles.append(
+            factories.ArticleFactory(
+                title=f"稿件{number}", body=lead + body, published_at=moment
+            )
+        )
+    institute = factories.OrganizationFactory(name="技创新研究院")
+    factories.OrganizationAliasFactory(organization=institute, name="技创新")
+    mentioned = factories.ArticleFactory(
+        title="简讯", body="量子。", published_at=start
+    )
+    factories.OrganizationMentionFactory(article=mentioned, organization=institute)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE articles_searchentry")
+    common = index._common_tokens("default")
+    assert {"科技", "技创", "创新"} <= common
+    assert index._rarest(["科技", "技创", "新研"], common) == ["新研"]
+    assert index._rarest(["科技", "技创"], common) == ["科技", "技创"]
+    for phrase in ["科技", "科技创新", "科技创新研究", "创新会议", "技创", "量子"]:
+        assert found(phrase) == full_scan(phrase), phrase
+        assert full_scan(phrase) != set(Article.objects.published()), phrase
+    expected = full_scan("技创新") | full_scan("技创新研究院") | {mentioned}
+    newest = sorted(expected, key=lambda a: (a.published_at, a.pk), reverse=True)
+    published = Article.objects.published()
+    for limit in (1, 4, 10, 100):
+        matches = search.article_matches(published, "技创新", limit=limit)
+        assert [pk for pk, _hits in matches] == [a.pk for a in newest][: limit + 1]
+    if recent is not None:
+        assert index._recent_since["default"][1] is not None
