@@ -471,7 +471,7 @@ def test_api_list_items_are_not_cached_for_editors(site, settings):
 
 def test_every_api_view_keeps_the_default_throttles():
     """Cached reads are counted by the default throttle classes before any view
-    runs (``throttling.allow_cached_read``): a view with throttles of its own
+    runs (``throttling.AnonymousReadCounts``): a view with throttles of its own
     would be counted wrongly on a hit."""
     import inspect
 
