@@ -152,21 +152,70 @@ def anonymous_request(request):
     )
 
 
+def redis_client(cache):
+    """The Redis client (for writes) of ``cache`` if it is a Redis backend,
+    else None. ``newsroom.redis_cache`` keeps one per connection pool, where
+    Django's backend builds one for every call."""
+    backend = getattr(cache, "_cache", None)
+    if not hasattr(backend, "get_client"):  # django.core.cache.backends.redis
+        return None
+    return backend.get_client(write=True)
+
+
+def _get_many(keys, along=None):
+    """``get_many(keys)`` on the response cache, and ``along``'s commands.
+
+    ``along`` is work another part of the site has for the same cache (the
+    API's throttle counts, ``articles.api.throttling.Counts``): its ``cache``,
+    ``queue(pipeline)``, which adds its Redis commands to a pipeline,
+    ``collect(replies)``, which takes their replies, and ``run()``, which does
+    the work on its own. On Redis the read (an ``MGET``, through the one
+    client of ``redis_client``) and those commands are one pipeline, so one
+    round trip; on another backend, or another cache, each goes its own way.
+    """
+    cache = _cache()
+    client = redis_client(cache)
+    if client is None:
+        found = cache.get_many(keys)
+        if along is not None:
+            along.run()
+        return found
+    if along is not None and getattr(along.cache, "_cache", None) is not cache._cache:
+        along.run()
+        along = None
+    names = [cache.make_and_validate_key(key) for key in keys]
+    pipeline = client.pipeline(transaction=False)
+    pipeline.mget(names)
+    if along is not None:
+        along.queue(pipeline)
+    values, *replies = pipeline.execute()
+    if along is not None:
+        along.collect(replies)
+    loads = cache._cache._serializer.loads  # as the backend's get_many reads them
+    return {
+        key: loads(value)
+        for key, value in zip(keys, values, strict=True)
+        if value is not None
+    }
+
+
 class Lookup:
     """One request's place in the cache: its key, and the entry if stored.
 
     Entries are keyed by the URL alone and carry the generation they were
     rendered under; one round trip (a GET of the generation and the entry
-    together) answers a hit, and an entry of an older generation is a miss.
+    together, and ``along``'s commands: see ``_get_many``) answers a hit, and
+    an entry of an older generation is a miss.
     """
 
-    def __init__(self, request, variant):
+    def __init__(self, request, variant, along=None):
         headers = "\n".join(request.META.get(name, "") for name in KEYED_HEADERS)
         digest = hashlib.sha256(
             f"{variant}\n{request.build_absolute_uri()}\n{headers}".encode()
         ).hexdigest()
         self.key = ENTRY_KEY.format(digest=digest)
-        found = _cache().get_many([GENERATION_KEY, self.key])
+        self.along = along
+        found = _get_many([GENERATION_KEY, self.key], along)
         self.generation = found.get(GENERATION_KEY) or current_generation()
         self.next_key = NEXT_PUBLICATION_KEY.format(generation=self.generation)
         self.next_publication = None
@@ -247,7 +296,7 @@ class Fragment:
             return
         digest = hashlib.sha256("\n".join(map(str, parts)).encode()).hexdigest()
         self.key = FRAGMENT_KEY.format(name=name, digest=digest)
-        found = _cache().get_many([GENERATION_KEY, self.key])
+        found = _get_many([GENERATION_KEY, self.key])
         self.generation = found.get(GENERATION_KEY) or current_generation()
         entry = found.get(self.key)
         if entry is not None and entry[0] == self.generation:
@@ -276,7 +325,7 @@ class Fragments:
             )
             for pk in ids
         }
-        found = _cache().get_many([GENERATION_KEY, *self.keys.values()])
+        found = _get_many([GENERATION_KEY, *self.keys.values()])
         self.generation = found.get(GENERATION_KEY) or current_generation()
         for pk, key in self.keys.items():
             entry = found.get(key)
@@ -353,10 +402,9 @@ def records_changed(tags=(), *, structure=False):
     if not tags:
         return
     keys = [RECORD_KEY.format(tag=tag) for tag in tags]
-    backend = getattr(cache, "_cache", None)
-    if hasattr(backend, "get_client"):  # django.core.cache.backends.redis
+    client = redis_client(cache)
+    if client is not None:
         names = [cache.make_and_validate_key(key) for key in (CLOCK_KEY, *keys)]
-        client = backend.get_client(names[0], write=True)
         client.eval(_TICK_SCRIPT, len(names), *names, int(time.time() * 1_000_000))
         return
     tick = _advance_clock()
@@ -598,11 +646,15 @@ def storable(response):
     return vary <= COVERED_VARY | {""}
 
 
-def lookup(request, variant):
-    """The cache's ``Lookup`` for an anonymous ``request``, or None to bypass."""
+def lookup(request, variant, along=None):
+    """The cache's ``Lookup`` for an anonymous ``request``, or None to bypass.
+
+    ``along``, if given, is called (with the request) only when the cache is
+    read, for the work to do in the same round trip (see ``_get_many``).
+    """
     if not enabled() or not anonymous_request(request):
         return None
-    return Lookup(request, variant)
+    return Lookup(request, variant, along(request) if along is not None else None)
 
 
 class PublicCacheMiddleware:

@@ -5,6 +5,7 @@ suite may share one Redis database with other runs.
 """
 
 import datetime
+import os
 import time
 import uuid
 
@@ -131,14 +132,74 @@ def test_the_browsable_api_and_editors_reads_are_not_stored(site, admin_client):
     assert queries > 0  # the editor's response was not shared
 
 
-def test_the_api_throttles_cached_reads_too(site, settings):
+def throttle_anonymous_at(settings, rate):
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"anon": "2/minute", "user": "100/minute"},
+        "DEFAULT_THROTTLE_RATES": {"anon": rate, "user": "100/minute"},
     }
-    api = APIClient(REMOTE_ADDR=f"198.51.100.{uuid.uuid4().int % 250}")
-    statuses = [api.get(API_PERSON).status_code for _ in range(3)]
-    assert statuses == [200, 200, 429]
+    return APIClient(REMOTE_ADDR=f"198.51.100.{uuid.uuid4().int % 250}")
+
+
+def test_the_api_throttles_cached_reads_too(site, settings):
+    api = throttle_anonymous_at(settings, "2/minute")
+    responses = [api.get(API_PERSON) for _ in range(3)]
+    assert [response.status_code for response in responses] == [200, 200, 429]
+    assert responses[1]["ETag"] == responses[0]["ETag"]  # the second was a hit
+    assert responses[2].json()["code"] == "throttled"
+    assert 1 <= int(responses[2]["Retry-After"]) <= 60
+    _, queries = get(APIClient(), API_PERSON)  # another reader: still a hit
+    assert queries == 0
+
+
+def test_a_read_the_cache_misses_is_counted_once(site, settings):
+    """The count made with the look-up is the view's: a miss that the view
+    answers is not counted a second time."""
+    api = throttle_anonymous_at(settings, "1/minute")
+    assert [api.get(API_PERSON).status_code for _ in range(2)] == [200, 429]
+    api = throttle_anonymous_at(settings, "2/minute")
+    url = "/api/v1/people/?page_size=1"
+    assert [api.get(url).status_code for _ in range(3)] == [200, 200, 429]
+
+
+@pytest.fixture
+def round_trips(monkeypatch):
+    """Counts the Redis round trips: a command, or a pipeline's execution."""
+    import redis
+
+    counted = []
+    execute_command = redis.Redis.execute_command
+    execute = redis.client.Pipeline.execute
+
+    def command(self, *args, **options):
+        counted.append([args[0]])
+        return execute_command(self, *args, **options)
+
+    def pipeline(self, *args, **options):
+        counted.append([entry[0][0] for entry in self.command_stack])
+        return execute(self, *args, **options)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", command)
+    monkeypatch.setattr(redis.client.Pipeline, "execute", pipeline)
+    return counted
+
+
+@pytest.mark.skipif(
+    not os.environ.get("REDIS_URL"),
+    reason="needs Redis: set REDIS_URL=redis://127.0.0.1:6379/1 to run it",
+)
+@pytest.mark.parametrize("url", [ARTICLE, API_ARTICLES, API_PERSON])
+def test_a_hit_is_one_round_trip(site, url, round_trips):
+    """A page's hit reads the generation and the entry together; an API hit
+    makes the throttle's count in the same pipeline."""
+    reader = APIClient() if url.startswith("/api/") else Client()
+    reader.get(url)
+    round_trips.clear()
+    response, queries = get(reader, url)
+    assert response.status_code == 200 and queries == 0
+    if url.startswith("/api/"):
+        assert round_trips == [["MGET", "SET", "INCRBY"]]
+    else:
+        assert round_trips == [["MGET"]]
 
 
 def test_the_browsable_api_is_not_cached(site):
@@ -426,7 +487,7 @@ def test_api_list_items_are_not_cached_for_editors(site, settings):
 
 def test_every_api_view_keeps_the_default_throttles():
     """Cached reads are counted by the default throttle classes before any view
-    runs (``throttling.allow_cached_read``): a view with throttles of its own
+    runs (``throttling.AnonymousReadCounts``): a view with throttles of its own
     would be counted wrongly on a hit."""
     import inspect
 

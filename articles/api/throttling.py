@@ -17,6 +17,10 @@ Anonymous clients are counted by the ``anon`` rate only. DRF's
 anonymous client met whichever rate was lower: with ``anon`` raised for the
 benchmark, its cached API runs were throttled at the 1,200/minute ``user`` rate
 (the 429s nobody could explain).
+
+An anonymous read is counted before any view runs, in the response cache's
+look-up (``AnonymousReadCounts``, ``articles.api.middleware``); the view's
+throttles then take that count instead of counting the request again.
 """
 
 from types import SimpleNamespace
@@ -24,22 +28,54 @@ from types import SimpleNamespace
 from rest_framework import throttling
 from rest_framework.settings import api_settings
 
+from articles import cache as response_cache
+
+# The counts already made for a request: {throttle key: (count, window end)}.
+COUNTED = "newsroom_throttle_counts"
+
+
+class Counts:
+    """Fixed-window counters to increment: ``windows`` is ``[(key, timeout)]``.
+
+    On Redis each is a ``SET … NX EX`` (the window's first request starts it
+    at 0, with its expiry) and an ``INCR``, all pipelined: one round trip
+    (``run``), or none of their own when they go along with the response
+    cache's look-up (``queue`` and ``collect``, see ``articles.cache.Lookup``).
+    Django's own ``add`` and ``incr`` take three (``incr`` asks whether the key
+    exists first); other backends go through those.
+    """
+
+    def __init__(self, cache, windows):
+        self.cache = cache
+        self.windows = windows
+        self.values = None
+
+    def queue(self, pipeline):
+        for key, timeout in self.windows:
+            name = self.cache.make_and_validate_key(key)
+            pipeline.set(name, 0, ex=timeout, nx=True)
+            pipeline.incr(name)
+
+    def collect(self, replies):
+        """Takes the replies to the commands ``queue`` added."""
+        self.counted(replies[1::2])
+
+    def run(self):
+        """Makes the counts on their own and returns them."""
+        client = response_cache.redis_client(self.cache)
+        if client is not None:
+            pipeline = client.pipeline(transaction=False)
+            self.queue(pipeline)
+            self.collect(pipeline.execute())
+        else:
+            self.counted([_count(self.cache, *window) for window in self.windows])
+        return self.values
+
+    def counted(self, values):
+        self.values = values
+
 
 def _count(cache, key, timeout):
-    """This request's number in its window.
-
-    On Redis one round trip: a pipelined ``SET … NX EX`` (the window's first
-    request starts it at 0, with its expiry) and ``INCR``. Django's own
-    ``add`` and ``incr`` take three (``incr`` asks whether the key exists
-    first). Other backends go through those.
-    """
-    backend = getattr(cache, "_cache", None)
-    if hasattr(backend, "get_client"):  # django.core.cache.backends.redis
-        name = cache.make_and_validate_key(key)
-        pipeline = backend.get_client(name, write=True).pipeline(transaction=False)
-        pipeline.set(name, 0, ex=timeout, nx=True)
-        pipeline.incr(name)
-        return pipeline.execute()[1]
     if cache.add(key, 1, timeout):
         return 1
     try:
@@ -53,17 +89,29 @@ class _FixedWindowMixin:
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
-    def allow_request(self, request, view):
+    def window(self, request, view):
+        """This request's counter: ``(key, counter key, timeout)``, or None
+        when it is not counted. Sets ``window_end``."""
         if self.rate is None:
-            return True
+            return None
         key = self.get_cache_key(request, view)
         if key is None:
-            return True
-        now = self.timer()
-        window = int(now // self.duration)
+            return None
+        window = int(self.timer() // self.duration)
         self.window_end = (window + 1) * self.duration
         # The entry outlives its window a little, so a slow clock never revives it.
-        count = _count(self.cache, f"{key}:{window}", self.duration + 1)
+        return key, f"{key}:{window}", self.duration + 1
+
+    def allow_request(self, request, view):
+        window = self.window(request, view)
+        if window is None:
+            return True
+        key, counter, timeout = window
+        counted = getattr(request, COUNTED, {}).get(key)
+        if counted is None:
+            (count,) = Counts(self.cache, [(counter, timeout)]).run()
+        else:  # counted on the way in (AnonymousReadCounts)
+            count, self.window_end = counted
         return count <= self.num_requests
 
     def wait(self):
@@ -82,17 +130,46 @@ class UserRateThrottle(_FixedWindowMixin, throttling.UserRateThrottle):
         return super().get_cache_key(request, view)
 
 
-def allow_cached_read(request):
-    """Whether an anonymous read the shared cache answers is within the rates.
+class AnonymousReadCounts(Counts):
+    """An anonymous read counted as the view's throttles would count it (the
+    same keys and windows), before any view runs: ``request`` is the plain
+    Django request of an anonymous reader, so it carries no user yet. The
+    API's views keep the default throttle classes (a test holds them to it),
+    so these are the ones to count.
 
-    It is counted as the view's own throttles would count it (the same keys
-    and windows), before the view runs: ``request`` is the plain Django
-    request of an anonymous reader, so it carries no user yet. The API's views
-    keep the default throttle classes (a test holds them to it), so these are
-    the ones to count.
+    Once collected, ``allowed`` says whether the cache may answer; the counts
+    stay on the request, so a view that answers instead (a miss, or a reader
+    over the rate, who gets the 429) does not count the request again.
     """
-    reader = SimpleNamespace(user=None, META=request.META, headers=request.headers)
-    return all(
-        throttle().allow_request(reader, None)
-        for throttle in api_settings.DEFAULT_THROTTLE_CLASSES
-    )
+
+    def __init__(self, request):
+        reader = SimpleNamespace(user=None, META=request.META, headers=request.headers)
+        self.request = request
+        self.throttles = []
+        windows = []
+        for throttle_class in api_settings.DEFAULT_THROTTLE_CLASSES:
+            throttle = throttle_class()
+            window = throttle.window(reader, None)
+            if window is not None:
+                self.throttles.append((throttle, window[0]))
+                windows.append(window[1:])
+        super().__init__(throttling.default_cache, windows)
+
+    def counted(self, values):
+        super().counted(values)
+        setattr(
+            self.request,
+            COUNTED,
+            {
+                key: (count, throttle.window_end)
+                for (throttle, key), count in zip(self.throttles, values, strict=True)
+            },
+        )
+
+    @property
+    def allowed(self):
+        """Whether the reader is within every rate (once counted)."""
+        return all(
+            count <= throttle.num_requests
+            for (throttle, _), count in zip(self.throttles, self.values, strict=True)
+        )
