@@ -420,3 +420,18 @@ def test_set_pages_query_counts_do_not_grow(client, site, name, queries):
     _grow_sets(site, 8)
     large = count_queries(client, urls[name])
     assert small == large == queries
+
+
+def test_the_shared_header_keeps_the_search_query_and_nothing_else(client, site):
+    """The header is rendered once per process (``site_part``), except on a page
+    with a search query, whose box shows it."""
+    box = re.compile(r'id="site-search-q"[^>]*value="([^"]*)"')
+    assert box.search(client.get("/").content.decode()).group(1) == ""
+    searched = client.get("/search/?q=北科院<b>").content.decode()
+    assert box.search(searched).group(1) == "北科院&lt;b&gt;"
+    # The next page's header is the shared one again, not the last query's.
+    assert box.search(client.get("/people/").content.decode()).group(1) == ""
+    for page in ("/", "/search/?q=北科院"):
+        html = client.get(page).content.decode()
+        assert reverse("articles:feed-rss") in html
+        assert reverse("articles:sitemap") in html
