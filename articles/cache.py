@@ -485,7 +485,7 @@ _TRACKED = {
     "OrganizationMention": ("article_id", "organization_id"),
     "Credit": ("article_id",),
     "Photo": ("article_id",),
-    "DirectiveSet": ("article_id",),
+    "DirectiveSet": ("article_id", "issuer_id"),
     "Directive": ("directive_set_id",),
     "PersonAlias": ("person_id",),
     "Position": ("person_id",),
@@ -501,12 +501,20 @@ _TAGGED = {*_TRACKED, "Person", "Organization"}
 def _row_tags(row, kind, using):
     """The tags of the records ``row`` (a model instance, or the values it was
     loaded with) shows on."""
-    from .models import Article, DirectiveSet, OrganizationMention, PersonMention
+    from .models import (
+        Article,
+        DirectiveSet,
+        OrganizationMention,
+        PersonMention,
+        Position,
+    )
 
     if kind == "Article":
         tags = {f"article:{row.pk}"}
         if row.status == Article.Status.PUBLISHED:
-            # A published article is among its names' related articles.
+            # A published article is among its names' related articles and
+            # articles, and makes public the titles it reports and the sets
+            # it holds: their people's and bodies' pages show them.
             tags.update(
                 f"person:{pk}"
                 for pk in PersonMention.objects.using(using)
@@ -519,7 +527,22 @@ def _row_tags(row, kind, using):
                 .filter(article=row.pk)
                 .values_list("organization_id", flat=True)
             )
+            for person, organization in (
+                Position.objects.using(using)
+                .filter(reported_in=row.pk)
+                .values_list("person_id", "organization_id")
+            ):
+                tags.update((f"person:{person}", f"organization:{organization}"))
+            tags.update(
+                f"person:{pk}"
+                for pk in DirectiveSet.objects.using(using)
+                .filter(article=row.pk)
+                .values_list("issuer_id", flat=True)
+            )
         return tags
+    if kind == "DirectiveSet":
+        # The issuer's page lists the set.
+        return {f"article:{row.article_id}", f"person:{row.issuer_id}"}
     if kind == "Directive":
         cached = getattr(row, "_state", None) and row._state.fields_cache
         directive_set = (cached or {}).get("directive_set")

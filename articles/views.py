@@ -538,8 +538,16 @@ class OrganizationDetailView(DetailView):
 
 
 class PersonDetailView(DetailView):
+    """A person: titles over time, directive sets issued, articles naming them.
+
+    The page's content is kept until a record it shows changes
+    (``cache.RecordsFragment``, as the article page's), so a write elsewhere
+    leaves it warm.
+    """
+
     model = Person
     context_object_name = "person"
+    main_template = "articles/partials/person_main.html"
 
     def get_queryset(self):
         return visibility.visible_people()
@@ -547,14 +555,30 @@ class PersonDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         person = self.object
+        context["description"] = person.description or _(
+            "%(name)s: positions, directives issued and articles."
+        ) % {"name": person.name}
+        fragment = cache.RecordsFragment(
+            "person", person.version, person.pk, self.request.get_host()
+        )
+        main = fragment.value
+        if main is None:
+            if fragment.enabled:
+                # Read again after the fragment's tick (see RecordsFragment).
+                person = get_object_or_404(self.get_queryset(), pk=person.pk)
+            full = self.page_context(dict(context, person=person, object=person))
+            main = get_template(self.main_template).render(full, self.request)
+            fragment.store(main, person_records(full))
+        context["person_main"] = mark_safe(main)  # rendered (escaped) above
+        return context
+
+    def page_context(self, context):
+        person = context["person"]
         context.update(
             aliases=person.aliases.all(),
             positions=timeline(person),
             all_directives_url=_directive_index(issuer=person.slug),
             search_url=_search(person.name),
-            description=person.description
-            or _("%(name)s: positions, directives issued and articles.")
-            % {"name": person.name},
         )
         context["directive_sets"], context["more_sets"] = recent_sets(
             DirectiveSet.objects.filter(issuer=person)
@@ -566,6 +590,20 @@ class PersonDetailView(DetailView):
             .select_related("section__parent")
         )
         return context
+
+
+def person_records(context):
+    """The tags (``cache.RecordsFragment``) of every record the person page's
+    content shows: the person, the bodies and reports of their titles, their
+    sets' articles and the articles naming them."""
+    positions = context["positions"]
+    return {
+        f"person:{context['person'].pk}",
+        *(f"organization:{p.organization_id}" for p in positions),
+        *(f"article:{p.reported_in_id}" for p in positions if p.reported_in_id),
+        *(f"article:{s.article_id}" for s in context["directive_sets"]),
+        *(f"article:{a.pk}" for a in context["articles"]),
+    }
 
 
 def organization_ancestry(organization):

@@ -217,3 +217,97 @@ def test_a_write_is_told_again_when_it_commits(
         assert cache.RecordsFragment("test", 1, "page").value == "inside"
     assert cache.RecordsFragment("test", 1, "page").value is None
     assert fragment.value is None
+
+
+PERSON = "/people/liu-hui/"
+
+
+def test_a_warm_person_page_costs_one_query_and_survives_a_write_elsewhere(site):
+    cold, cold_queries = read(PERSON)
+    warm, queries = read(PERSON)
+    assert queries == 1 < cold_queries
+    assert warm == cold
+    services.person_update(instance=site.secret, data={"name": "王新"}, user=chief())
+    assert read(PERSON)[1] == 1
+
+
+def rename_the_person(site):
+    return rename_person(site)
+
+
+def a_draft_naming_nobody():
+    from tests.factories import DraftArticleFactory
+
+    return DraftArticleFactory(title="无人提及的草稿", slug="unnamed-draft")
+
+
+def rename_a_body_they_serve(site):
+    return rename_publisher(site)
+
+
+def retitle_an_article_naming_them(site):
+    services.article_update(
+        instance=site.conference, data={"title": "北科院会议(新标题)"}, user=chief()
+    )
+    return "北科院会议(新标题)"
+
+
+def add_an_item_to_their_set(site):
+    from articles.models import Directive
+
+    directive_set = site.requirements[0].directive_set
+    Directive.objects.create(directive_set=directive_set, ordinal=9, text="新增一条。")
+    return "5项"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        rename_the_person,
+        rename_a_body_they_serve,
+        retitle_an_article_naming_them,
+        add_an_item_to_their_set,
+    ],
+)
+def test_a_change_to_anything_the_person_page_shows_shows_at_once(site, change):
+    before, _ = read(PERSON)
+    read(PERSON)
+    expected = change(site)
+    assert expected not in before
+    after, queries = read(site.liu.get_absolute_url())
+    assert expected in after
+    assert queries > 1
+
+
+def report_a_title(site, draft):
+    Position.objects.create(
+        person=site.liu,
+        organization=site.commission,
+        title="特邀顾问",
+        reported_in=draft,
+    )
+    return "特邀顾问"
+
+
+def hold_a_set(site, draft):
+    from tests.factories import DirectiveFactory
+
+    DirectiveFactory(
+        article=draft, issuer=site.liu, set_heading="三项新要求", text="新的要求。"
+    )
+    return "三项新要求"
+
+
+@pytest.mark.parametrize("content", [report_a_title, hold_a_set])
+def test_publishing_an_article_shows_the_titles_and_sets_it_holds_at_once(
+    site, content
+):
+    """Even when it names nobody: the titles it reports and the sets it holds
+    become public, and their people's pages show them."""
+    draft = a_draft_naming_nobody()
+    expected = content(site, draft)
+    before, _ = read(PERSON)
+    assert read(PERSON)[1] == 1
+    assert expected not in before
+    services.article_publish(article=draft, user=chief())
+    assert expected in read(PERSON)[0]
