@@ -105,14 +105,19 @@ def content_changed():
         transaction.on_commit(_bump)
 
 
-def current_generation():
+def _get_or_add(key, make):
+    """``key``'s value, made first if missing (first use, or evicted): a fresh
+    token is always safe, the entries made under the lost one become misses."""
     cache = _cache()
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        # First use, or evicted: any fresh token is safe, old entries are lost.
-        cache.add(GENERATION_KEY, _new_generation(), None)
-        generation = cache.get(GENERATION_KEY)
-    return generation
+    value = cache.get(key)
+    if value is None:
+        cache.add(key, make(), None)  # another process may have added one first
+        value = cache.get(key)
+    return value
+
+
+def current_generation():
+    return _get_or_add(GENERATION_KEY, _new_generation)
 
 
 def generation_age(generation):
@@ -357,12 +362,7 @@ def _fragment_timeout(generation):
 def _clock():
     """The content clock's tick (started at the time in µs when missing, so a
     clock lost to eviction starts again ahead of every tick it gave)."""
-    cache = _cache()
-    tick = cache.get(CLOCK_KEY)
-    if tick is None:
-        cache.add(CLOCK_KEY, int(time.time() * 1_000_000), None)
-        tick = cache.get(CLOCK_KEY)
-    return tick
+    return _get_or_add(CLOCK_KEY, lambda: int(time.time() * 1_000_000))
 
 
 def _advance_clock():
@@ -375,12 +375,7 @@ def _advance_clock():
 
 
 def _structure():
-    cache = _cache()
-    token = cache.get(STRUCTURE_KEY)
-    if token is None:
-        cache.add(STRUCTURE_KEY, _new_generation(), None)
-        token = cache.get(STRUCTURE_KEY)
-    return token
+    return _get_or_add(STRUCTURE_KEY, _new_generation)
 
 
 # The clock's next tick written to every record key given, in one round trip;
