@@ -364,15 +364,25 @@ COMMON_TOKEN_SECONDS = 600
 _common = {}
 
 
+def _kept(store, using, seconds, read):
+    """``read(cursor)``'s answer for the database ``using``, kept ``seconds``
+    by this process in ``store`` (``{using: (when, answer)}``)."""
+    now = time.monotonic()
+    kept = store.get(using)
+    if kept is not None and now - kept[0] < seconds:
+        return kept[1]
+    with connections[using].cursor() as cursor:
+        answer = read(cursor)
+    store[using] = (now, answer)
+    return answer
+
+
 def _common_tokens(using):
     """The tokens at least ``COMMON_TOKEN_SHARE`` of the entries hold, by the
     planner's own statistics of the vectors (``ANALYZE``'s most common
     elements), kept ``COMMON_TOKEN_SECONDS`` by each process."""
-    now = time.monotonic()
-    cached = _common.get(using)
-    if cached is not None and now - cached[0] < COMMON_TOKEN_SECONDS:
-        return cached[1]
-    with connections[using].cursor() as cursor:
+
+    def read(cursor):
         cursor.execute(
             "SELECT u.token FROM pg_stats s, unnest(s.most_common_elems::text::text[], "
             "s.most_common_elem_freqs) AS u(token, share) "
@@ -381,9 +391,9 @@ def _common_tokens(using):
             "AND u.token IS NOT NULL AND u.share >= %s",
             [COMMON_TOKEN_SHARE],
         )
-        common = frozenset(token for (token,) in cursor.fetchall())
-    _common[using] = (now, common)
-    return common
+        return frozenset(token for (token,) in cursor.fetchall())
+
+    return _kept(_common, using, COMMON_TOKEN_SECONDS, read)
 
 
 def _rarest(tokens, common):
@@ -577,11 +587,8 @@ def _recent(using):
     ``limit``), so a date some seconds old costs nothing but a slightly
     larger first step.
     """
-    now = time.monotonic()
-    cached = _recent_since.get(using)
-    if cached is not None and now - cached[0] < RECENT_SECONDS:
-        return cached[1]
-    with connections[using].cursor() as cursor:
+
+    def read(cursor):
         cursor.execute(
             "SELECT published_at FROM articles_searchentry "
             "WHERE status = 'published' AND published_at IS NOT NULL "
@@ -590,9 +597,9 @@ def _recent(using):
             [RECENT_ENTRIES],
         )
         row = cursor.fetchone()
-    since = row[0] if row else None
-    _recent_since[using] = (now, since)
-    return since
+        return row[0] if row else None
+
+    return _kept(_recent_since, using, RECENT_SECONDS, read)
 
 
 def _article_saved(sender, instance, using, **kwargs):
