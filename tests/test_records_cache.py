@@ -126,6 +126,20 @@ def rename_credit(site):
     return "李编辑"
 
 
+def address_another_body(site):
+    # A many-to-many change (m2m_changed), not a row's save.
+    site.requirements[0].directive_set.addressees.add(site.commission)
+    return site.commission.name
+
+
+def tag_the_article(site):
+    # The new tag's row is made without a signal, so only the many-to-many
+    # change can tell the page.
+    (tag,) = Tag.objects.bulk_create([Tag(name="科技创新大会", slug="innovation")])
+    site.conference.tags.add(Tag.objects.get(slug=tag.slug))
+    return "科技创新大会"
+
+
 def publish_a_related_article(site):
     services.article_publish(article=site.draft, user=chief())
     return site.draft.title
@@ -149,6 +163,8 @@ def mention_in_a_new_article(site):
         rename_tag,
         recaption_photo,
         rename_credit,
+        address_another_body,
+        tag_the_article,
         publish_a_related_article,
         mention_in_a_new_article,
     ],
