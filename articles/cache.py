@@ -490,7 +490,15 @@ _written = threading.local()
 # The columns whose values before a write matter (a mention moved elsewhere
 # changes the page it left too), kept when a row is loaded.
 _TRACKED = {
-    "Article": ("status",),
+    # Where it shows (its people's, bodies' and the directive index's pages)
+    # and in what order.
+    "Article": (
+        "status",
+        "published_at",
+        "event_date",
+        "publisher_id",
+        "event_place_id",
+    ),
     "PersonMention": ("article_id", "person_id"),
     "OrganizationMention": ("article_id", "organization_id"),
     "Credit": ("article_id",),
@@ -500,7 +508,10 @@ _TRACKED = {
     "PersonAlias": ("person_id",),
     "Position": ("person_id",),
     "OrganizationAlias": ("organization_id",),
+    "Organization": ("parent_id",),
 }
+# The directive index's pages: which directives are public, and their order.
+DIRECTIVE_INDEX_TAG = "directives:index"
 # Rows no page shows (the search index, import bookkeeping): no tag, no token.
 _UNSHOWN = {"SearchEntry", "ImportRecord"}
 # The models whose rows name records; a write of any other (a section, a tag)
@@ -513,6 +524,7 @@ def _row_tags(row, kind, using):
     loaded with) shows on."""
     from .models import (
         Article,
+        Credit,
         DirectiveSet,
         OrganizationMention,
         PersonMention,
@@ -523,36 +535,58 @@ def _row_tags(row, kind, using):
         tags = {f"article:{row.pk}"}
         if row.status == Article.Status.PUBLISHED:
             # A published article is among its names' related articles and
-            # articles, and makes public the titles it reports and the sets
-            # it holds: their people's and bodies' pages show them.
-            tags.update(
-                f"person:{pk}"
-                for pk in PersonMention.objects.using(using)
-                .filter(article=row.pk)
-                .values_list("person_id", flat=True)
-            )
+            # articles, and makes public the bodies it names, publishes,
+            # credits or addresses, the titles it reports and the sets it
+            # holds: their people's and bodies' pages show them.
             tags.update(
                 f"organization:{pk}"
-                for pk in OrganizationMention.objects.using(using)
+                for pk in (row.publisher_id, row.event_place_id)
+                if pk is not None
+            )
+            people = (
+                PersonMention.objects.using(using)
+                .filter(article=row.pk)
+                .values_list("person_id", flat=True)
+                .order_by()
+                .union(
+                    DirectiveSet.objects.using(using)
+                    .filter(article=row.pk)
+                    .values_list("issuer_id", flat=True)
+                    .order_by()
+                )
+            )
+            tags.update(f"person:{pk}" for pk in people)
+            organizations = (
+                OrganizationMention.objects.using(using)
                 .filter(article=row.pk)
                 .values_list("organization_id", flat=True)
+                .order_by()
+                .union(
+                    Credit.objects.using(using)
+                    .filter(article=row.pk, organization__isnull=False)
+                    .values_list("organization_id", flat=True)
+                    .order_by(),
+                    DirectiveSet.addressees.through.objects.using(using)
+                    .filter(directiveset__article=row.pk)
+                    .values_list("organization_id", flat=True)
+                    .order_by(),
+                )
             )
+            tags.update(f"organization:{pk}" for pk in organizations)
             for person, organization in (
                 Position.objects.using(using)
                 .filter(reported_in=row.pk)
                 .values_list("person_id", "organization_id")
             ):
                 tags.update((f"person:{person}", f"organization:{organization}"))
-            tags.update(
-                f"person:{pk}"
-                for pk in DirectiveSet.objects.using(using)
-                .filter(article=row.pk)
-                .values_list("issuer_id", flat=True)
-            )
         return tags
     if kind == "DirectiveSet":
-        # The issuer's page lists the set.
-        return {f"article:{row.article_id}", f"person:{row.issuer_id}"}
+        # The issuer's page lists the set, the index shows it.
+        return {
+            f"article:{row.article_id}",
+            f"person:{row.issuer_id}",
+            DIRECTIVE_INDEX_TAG,
+        }
     if kind == "Directive":
         cached = getattr(row, "_state", None) and row._state.fields_cache
         directive_set = (cached or {}).get("directive_set")
@@ -565,7 +599,10 @@ def _row_tags(row, kind, using):
                 .values_list("article_id", flat=True)
                 .first()
             )
-        return {f"article:{article}"} if article else set()
+        tags = {DIRECTIVE_INDEX_TAG}
+        if article:
+            tags.add(f"article:{article}")
+        return tags
     tags = set()
     if kind in ("Person", "Organization"):
         tags.add(f"{kind.lower()}:{row.pk}")
@@ -573,6 +610,7 @@ def _row_tags(row, kind, using):
         ("article_id", "article"),
         ("person_id", "person"),
         ("organization_id", "organization"),
+        ("parent_id", "organization"),  # a unit's body lists it
     ):
         if getattr(row, attname, None) is not None:
             tags.add(f"{tag}:{getattr(row, attname)}")
@@ -581,7 +619,9 @@ def _row_tags(row, kind, using):
 
 def _remember_loaded(sender, instance, **kwargs):
     instance._newsroom_loaded = {
-        name: instance.__dict__.get(name) for name in _TRACKED[sender.__name__]
+        name: instance.__dict__[name]
+        for name in _TRACKED[sender.__name__]
+        if name in instance.__dict__
     }
 
 
@@ -626,12 +666,33 @@ def _row_written(sender, instance, using, **kwargs):
     tags = _row_tags(instance, kind, using)
     loaded = getattr(instance, "_newsroom_loaded", None)
     if loaded and not instance._state.adding:
-        before = SimpleNamespace(pk=instance.pk, **loaded)
-        if any(
-            getattr(instance, name, None) != value for name, value in loaded.items()
-        ):
+        # Fields deferred at load (absent here) are taken as unchanged.
+        changed = {
+            name
+            for name, value in loaded.items()
+            if instance.__dict__.get(name, value) != value
+        }
+        if changed:
+            now = {name: instance.__dict__.get(name) for name in _TRACKED[kind]}
+            before = SimpleNamespace(**{**now, **loaded, "pk": instance.pk})
             tags |= _row_tags(before, kind, using)
+            if kind == "Article" and changed & _INDEX_ORDER and _has_sets(instance):
+                tags.add(DIRECTIVE_INDEX_TAG)
     _note(using, tags)
+
+
+# An article's fields that decide whether its sets are public, and where.
+_INDEX_ORDER = {"status", "published_at", "event_date"}
+
+
+def _has_sets(article):
+    from .models import DirectiveSet
+
+    return (
+        DirectiveSet.objects.using(article._state.db)
+        .filter(article=article.pk)
+        .exists()
+    )
 
 
 def _relation_changed(

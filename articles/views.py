@@ -494,8 +494,14 @@ def _mentioned(mentions, attribute):
 
 
 class OrganizationDetailView(DetailView):
+    """An organization: its units, people, the sets addressed to it, articles.
+
+    The content is a ``cache.RecordsFragment``, as the person page's.
+    """
+
     model = Organization
     context_object_name = "organization"
+    main_template = "articles/partials/organization_main.html"
 
     def get_queryset(self):
         return visibility.visible_organizations().select_related("parent")
@@ -503,16 +509,41 @@ class OrganizationDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         organization = self.object
+        context["description"] = organization.description or _(
+            "%(name)s: people, directives and articles."
+        ) % {"name": organization.name}
+        fragment = cache.RecordsFragment(
+            "organization",
+            organization.version,
+            organization.pk,
+            self.request.get_host(),
+        )
+        main = fragment.value
+        if main is None:
+            if fragment.enabled:
+                # Read again after the fragment's tick (see RecordsFragment).
+                organization = get_object_or_404(
+                    self.get_queryset(), pk=organization.pk
+                )
+            full = self.page_context(
+                dict(context, organization=organization, object=organization)
+            )
+            main = get_template(self.main_template).render(full, self.request)
+            fragment.store(main, organization_records(full))
+        context["organization_main"] = mark_safe(main)  # rendered (escaped) above
+        return context
+
+    def page_context(self, context):
+        organization = context["organization"]
         context.update(
             breadcrumbs=organization_ancestry(organization),
             aliases=organization.aliases.all(),
-            children=visibility.visible_organizations().filter(parent=organization),
+            children=list(
+                visibility.visible_organizations().filter(parent=organization)
+            ),
             leaders=leaders(organization),
             all_directives_url=_directive_index(addressee=organization.slug),
             search_url=_search(organization.name),
-            description=organization.description
-            or _("%(name)s: people, directives and articles.")
-            % {"name": organization.name},
         )
         context["directive_sets"], context["more_sets"] = recent_sets(
             DirectiveSet.objects.filter(addressees=organization)
@@ -535,6 +566,26 @@ class OrganizationDetailView(DetailView):
             .select_related("section__parent")
         )
         return context
+
+
+def organization_records(context):
+    """The tags (``cache.RecordsFragment``) of every record the organization
+    page's content shows: the organization and its parents, every unit (a
+    hidden one becomes public with a write that names it), its people, its
+    sets' issuers and articles, and its articles."""
+    organization = context["organization"]
+    units = Organization.objects.filter(parent=organization).values_list(
+        "pk", flat=True
+    )
+    return {
+        f"organization:{organization.pk}",
+        *(f"organization:{parent.pk}" for parent in context["breadcrumbs"]),
+        *(f"organization:{pk}" for pk in units),
+        *(f"person:{entry['person'].pk}" for entry in context["leaders"]),
+        *(f"person:{s.issuer_id}" for s in context["directive_sets"]),
+        *(f"article:{s.article_id}" for s in context["directive_sets"]),
+        *(f"article:{a.pk}" for a in context["articles"]),
+    }
 
 
 class PersonDetailView(DetailView):

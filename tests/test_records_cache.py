@@ -327,3 +327,98 @@ def test_publishing_an_article_shows_the_titles_and_sets_it_holds_at_once(
     assert expected not in before
     services.article_publish(article=draft, user=chief())
     assert expected in read(PERSON)[0]
+
+
+ORGANIZATION = "/organizations/bjast/"
+
+
+def test_a_warm_organization_page_costs_one_query_and_survives_a_write_elsewhere(
+    site,
+):
+    cold, cold_queries = read(ORGANIZATION)
+    warm, queries = read(ORGANIZATION)
+    assert queries == 1 < cold_queries
+    assert warm == cold
+    services.person_update(instance=site.secret, data={"name": "王新"}, user=chief())
+    services.article_update(
+        instance=site.later, data={"title": "另一篇文章的新标题"}, user=chief()
+    )
+    assert read(ORGANIZATION)[1] == 1
+
+
+def rename_the_organization(site):
+    return rename_publisher(site)
+
+
+def rename_a_unit(site):
+    services.organization_update(
+        instance=site.unit, data={"name": "北科院新研究所"}, user=chief()
+    )
+    return "北科院新研究所"
+
+
+def publish_a_hidden_unit(site):
+    """A unit known only from a draft is hidden until the draft is published:
+    the publication names the unit, not its parent."""
+    from tests.factories import OrganizationFactory, OrganizationMentionFactory
+
+    draft = a_draft_naming_nobody()
+    unit = OrganizationFactory(
+        name="北科院保密中心", slug="secret-unit", parent=site.bjast
+    )
+    OrganizationMentionFactory(article=draft, organization=unit)
+    assert "北科院保密中心" not in read(ORGANIZATION)[0]
+    services.article_publish(article=draft, user=chief())
+    return "北科院保密中心"
+
+
+def rename_a_leader(site):
+    return rename_person(site)
+
+
+def publish_an_article_it_publishes(site):
+    """An article naming nobody, published by the organization."""
+    from tests.factories import DraftArticleFactory
+
+    article = DraftArticleFactory(
+        title="北科院发布的新文章", slug="bjast-own-article", publisher=site.bjast
+    )
+    assert "北科院发布的新文章" not in read(ORGANIZATION)[0]
+    services.article_publish(article=article, user=chief())
+    return "北科院发布的新文章"
+
+
+def address_a_published_set_to_it(site):
+    site.work.directive_set.addressees.add(site.bjast)
+    return "十四个方面的工作"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        rename_the_organization,
+        rename_a_unit,
+        publish_a_hidden_unit,
+        rename_a_leader,
+        retitle_position,
+        retitle_an_article_naming_them,
+        add_an_item_to_their_set,
+        publish_an_article_it_publishes,
+        address_a_published_set_to_it,
+    ],
+)
+def test_a_change_to_anything_the_organization_page_shows_shows_at_once(site, change):
+    before, _ = read(ORGANIZATION)
+    assert read(ORGANIZATION)[1] == 1
+    expected = change(site)
+    assert expected not in before
+    after, queries = read(ORGANIZATION)
+    assert expected in after
+    assert queries > 1
+
+
+def test_a_renamed_parent_shows_at_once_on_its_units_page(site):
+    unit_page = site.unit.get_absolute_url()
+    read(unit_page)
+    assert read(unit_page)[1] == 1
+    assert rename_publisher(site) in read(unit_page)[0]
