@@ -174,6 +174,8 @@ class DirectiveFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The ids of the people and organizations each select names.
+        self.offered = {}
         public = DirectiveSet.objects.published()
         # What validates: anyone with a published set (one indexed lookup of the
         # slug given). What the select offers: a bounded list, below.
@@ -206,16 +208,20 @@ class DirectiveFilterForm(forms.Form):
         asked for: the select never lists every issuer in the archive (~800 at
         10,000 articles); any other one is reached by its page or its slug."""
         chosen = self.data.get(name) if self.is_bound else None
-        rows = candidates.distinct().order_by("name").values_list("slug", "name")
+        rows = candidates.distinct().order_by("name").values_list("pk", "slug", "name")
         rows = list(rows[:CHOICE_LIMIT])
-        if chosen and chosen not in {slug for slug, _name in rows}:
+        if chosen and chosen not in {slug for _pk, slug, _name in rows}:
             extra = (
                 self.fields[name]
                 .queryset.filter(slug=chosen)
-                .values_list("slug", "name")[:1]
+                .values_list("pk", "slug", "name")[:1]
             )
             rows = [*extra, *rows]
-        self.fields[name].widget.choices = [("", empty_label), *rows]
+        self.offered[name] = [pk for pk, _slug, _name in rows]
+        self.fields[name].widget.choices = [
+            ("", empty_label),
+            *((slug, label) for _pk, slug, label in rows),
+        ]
 
     def filter(self, queryset):
         """``queryset`` narrowed by every valid filter; invalid ones are ignored."""

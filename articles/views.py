@@ -720,20 +720,38 @@ class DirectiveListView(ListView):
     """Every published directive, filterable by issuer, addressee, year and kind.
 
     Invalid filter values are ignored with a notice (and a 400 status); the valid
-    ones still apply.
+    ones still apply. The content (form, count, directives, pages) is a
+    ``cache.RecordsFragment`` per query, kept until the index's directives or
+    their order change or a record it shows changes.
     """
 
     paginate_by = 30
     paginator_class = SeekPaginator
     context_object_name = "directives"
     template_name = "articles/directive_list.html"
+    main_template = "articles/partials/directive_list_main.html"
 
     def get(self, request, *args, **kwargs):
-        self.form = DirectiveFilterForm(request.GET)
-        response = super().get(request, *args, **kwargs)
-        if self.form.errors:
-            response.status_code = 400
-        return response
+        fragment = cache.RecordsFragment(
+            "directives", 1, request.GET.urlencode(), request.get_host()
+        )
+        if fragment.value is None:
+            self.form = DirectiveFilterForm(request.GET)
+            self.object_list = self.get_queryset()
+            context = self.get_context_data()
+            main = get_template(self.main_template).render(context, request)
+            status = 400 if self.form.errors else 200
+            noindex = bool(context["filtered"] or context["filter_errors"])
+            fragment.store((status, noindex, main), directive_records(context))
+        else:
+            status, noindex, main = fragment.value
+        return self.render_to_response(
+            {"view": self, "directives_main": mark_safe(main), "noindex": noindex},
+            status=status,
+        )
+
+    def get_template_names(self):
+        return [self.template_name]  # a hit has no object list to name one
 
     def get_queryset(self):
         return directive_order(
@@ -753,6 +771,30 @@ class DirectiveListView(ListView):
             query_string=query.urlencode(),
         )
         return context
+
+
+def directive_records(context):
+    """The tags (``cache.RecordsFragment``) of what a directive index page
+    shows: which directives are public and their order, their articles,
+    issuers, titles and addressees, and the people and organizations the
+    filter's selects name."""
+    people = set(context["form"].offered.get("issuer", ()))
+    organizations = set(context["form"].offered.get("addressee", ()))
+    articles = set()
+    for directive in context["directives"]:
+        directive_set = directive.directive_set
+        articles.add(directive_set.article_id)
+        people.add(directive_set.issuer_id)
+        if directive_set.position is not None:
+            people.add(directive_set.position.person_id)
+            organizations.add(directive_set.position.organization_id)
+        organizations.update(o.pk for o in directive_set.addressees.all())
+    return {
+        cache.DIRECTIVE_INDEX_TAG,
+        *(f"article:{pk}" for pk in articles),
+        *(f"person:{pk}" for pk in people),
+        *(f"organization:{pk}" for pk in organizations),
+    }
 
 
 class SearchView(ListView):

@@ -422,3 +422,104 @@ def test_a_renamed_parent_shows_at_once_on_its_units_page(site):
     read(unit_page)
     assert read(unit_page)[1] == 1
     assert rename_publisher(site) in read(unit_page)[0]
+
+
+DIRECTIVES = "/directives/"
+
+
+def test_a_warm_directive_index_costs_no_query_and_survives_a_write_elsewhere(site):
+    cold, cold_queries = read(DIRECTIVES)
+    warm, queries = read(DIRECTIVES)
+    assert queries == 0 < cold_queries
+    assert warm == cold
+    services.person_update(instance=site.secret, data={"name": "王新"}, user=chief())
+    services.article_update(
+        instance=site.later, data={"title": "另一篇文章的新标题"}, user=chief()
+    )
+    assert read(DIRECTIVES)[1] == 0
+
+
+def test_a_refused_filter_is_refused_warm_too(site):
+    url = DIRECTIVES + "?issuer=nobody&kind=requirement"
+    for _ in range(2):
+        response = Client().get(url)
+        assert response.status_code == 400
+        assert "nobody" in body(response)
+        assert 'name="robots" content="noindex' in body(response)
+
+
+def publish_the_draft_with_its_set(site):
+    services.article_publish(article=site.draft, user=chief())
+    return "草稿里的秘密要求。"
+
+
+def publish_a_set_by_someone_new(site):
+    """Nothing the page shows names the set's article or issuer: only the
+    index's own tag tells it."""
+    from tests.factories import DirectiveFactory, PersonFactory
+
+    draft = a_draft_naming_nobody()
+    DirectiveFactory(
+        article=draft,
+        issuer=PersonFactory(name="赵新人", slug="zhao-xinren"),
+        set_heading="一项新要求",
+        text="新人的要求。",
+    )
+    assert "新人的要求。" not in read(DIRECTIVES)[0]
+    services.article_publish(article=draft, user=chief())
+    return "新人的要求。"
+
+
+def add_a_set_to_a_published_article(site):
+    from tests.factories import DirectiveFactory
+
+    DirectiveFactory(
+        article=site.later, issuer=site.wu, set_heading="两项部署", text="新的部署。"
+    )
+    return "新的部署。"
+
+
+def redate_an_article_with_sets(site):
+    """The newest article's directives come first: moving the conference after
+    the other article's date moves its sets to the top."""
+    import datetime
+
+    services.article_publish(
+        article=site.conference,
+        published_at=datetime.datetime(2025, 6, 1, tzinfo=datetime.UTC),
+        user=chief(),
+    )
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        rename_person,
+        rename_publisher,
+        rename_addressee,
+        retitle_position,
+        edit_directive,
+        retitle_an_article_naming_them,
+        publish_the_draft_with_its_set,
+        publish_a_set_by_someone_new,
+        add_a_set_to_a_published_article,
+    ],
+)
+def test_a_change_to_anything_the_directive_index_shows_shows_at_once(site, change):
+    before, _ = read(DIRECTIVES)
+    assert read(DIRECTIVES)[1] == 0
+    expected = change(site)
+    assert expected not in before
+    after, queries = read(DIRECTIVES)
+    assert expected in after
+    assert queries > 0
+
+
+def test_a_changed_date_reorders_the_directive_index_at_once(site):
+    add_a_set_to_a_published_article(site)
+    before, _ = read(DIRECTIVES)
+    assert before.index("新的部署。") < before.index("扎实推进全院高质量发展。")
+    assert read(DIRECTIVES)[1] == 0
+    redate_an_article_with_sets(site)
+    after, _ = read(DIRECTIVES)
+    assert after.index("新的部署。") > after.index("扎实推进全院高质量发展。")
