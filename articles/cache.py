@@ -495,7 +495,6 @@ _TRACKED = {
     "Article": (
         "status",
         "published_at",
-        "event_date",
         "publisher_id",
         "event_place_id",
     ),
@@ -510,7 +509,9 @@ _TRACKED = {
     "OrganizationAlias": ("organization_id",),
     "Organization": ("parent_id",),
 }
-# The directive index's pages: which directives are public, and their order.
+# The article and directive indexes' pages: which articles (directives) are
+# public, and their order.
+ARTICLE_INDEX_TAG = "articles:index"
 DIRECTIVE_INDEX_TAG = "directives:index"
 # Rows no page shows (the search index, import bookkeeping): no tag, no token.
 _UNSHOWN = {"SearchEntry", "ImportRecord"}
@@ -664,6 +665,8 @@ def _row_written(sender, instance, using, **kwargs):
         _note(using, structure=True)
         return
     tags = _row_tags(instance, kind, using)
+    if kind == "Article" and (kwargs.get("created") or "created" not in kwargs):
+        tags.add(ARTICLE_INDEX_TAG)  # a new article, or a deleted one
     loaded = getattr(instance, "_newsroom_loaded", None)
     if loaded and not instance._state.adding:
         # Fields deferred at load (absent here) are taken as unchanged.
@@ -676,13 +679,16 @@ def _row_written(sender, instance, using, **kwargs):
             now = {name: instance.__dict__.get(name) for name in _TRACKED[kind]}
             before = SimpleNamespace(**{**now, **loaded, "pk": instance.pk})
             tags |= _row_tags(before, kind, using)
-            if kind == "Article" and changed & _INDEX_ORDER and _has_sets(instance):
-                tags.add(DIRECTIVE_INDEX_TAG)
+            if kind == "Article" and changed & _INDEX_ORDER:
+                tags.add(ARTICLE_INDEX_TAG)
+                if _has_sets(instance):
+                    tags.add(DIRECTIVE_INDEX_TAG)
     _note(using, tags)
 
 
-# An article's fields that decide whether its sets are public, and where.
-_INDEX_ORDER = {"status", "published_at", "event_date"}
+# An article's fields that decide whether it and its sets are public, and
+# where the indexes place them.
+_INDEX_ORDER = {"status", "published_at"}
 
 
 def _has_sets(article):

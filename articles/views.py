@@ -101,18 +101,75 @@ def directive_order(queryset):
     )
 
 
-class ArticleListView(ListView):
+class RecordsFragmentListMixin:
+    """A list page whose content (``main_template``) is a
+    ``cache.RecordsFragment`` per query string, tagged by ``records(context)``:
+    a hit reads no row. ``outer(context)`` gives what the page shows around
+    the content (title, robots), kept with it."""
+
+    fragment_name = None
+    main_template = None
+
+    def get(self, request, *args, **kwargs):
+        fragment = cache.RecordsFragment(
+            self.fragment_name, 1, request.GET.urlencode(), request.get_host()
+        )
+        if fragment.value is None:
+            self.prepare(request)
+            self.object_list = self.get_queryset()
+            context = self.get_context_data()
+            main = get_template(self.main_template).render(context, request)
+            stored = (self.status(), self.outer(context), main)
+            fragment.store(stored, self.records(context))
+        else:
+            stored = fragment.value
+        status, outer, main = stored
+        return self.render_to_response(
+            {"view": self, "main": mark_safe(main), **outer},  # rendered (escaped)
+            status=status,
+        )
+
+    def get_template_names(self):
+        return [self.template_name]  # a hit has no object list to name one
+
+    def prepare(self, request):
+        """Before the rows are read on a miss (a filter form, say)."""
+
+    def status(self):
+        return 200
+
+    def outer(self, context):
+        return {}
+
+    def records(self, context):
+        raise NotImplementedError
+
+
+class ArticleListView(RecordsFragmentListMixin, ListView):
     """Home: the latest published articles."""
 
     paginate_by = 10
     paginator_class = SeekPaginator
     context_object_name = "articles"
+    template_name = "articles/article_list.html"
+    fragment_name = "home"
+    main_template = "articles/partials/article_list_main.html"
 
     def get_queryset(self):
         # Cards show the lede, never the body.
         return (
             Article.objects.published().with_related().with_lead_photo().defer("body")
         )
+
+    def outer(self, context):
+        return {"page_number": context["page_obj"].number}
+
+    def records(self, context):
+        """Which articles are public and their order, and the cards'."""
+        return {
+            cache.ARTICLE_INDEX_TAG,
+            *(f"article:{article.pk}" for article in context["articles"]),
+        }
 
 
 class ArticleDetailView(DetailView):
@@ -716,42 +773,33 @@ def _search(query):
     return f"{reverse('articles:search')}?{urlencode({'q': query})}"
 
 
-class DirectiveListView(ListView):
+class DirectiveListView(RecordsFragmentListMixin, ListView):
     """Every published directive, filterable by issuer, addressee, year and kind.
 
     Invalid filter values are ignored with a notice (and a 400 status); the valid
-    ones still apply. The content (form, count, directives, pages) is a
-    ``cache.RecordsFragment`` per query, kept until the index's directives or
-    their order change or a record it shows changes.
+    ones still apply. The content (form, count, directives, pages) is kept
+    until the index's directives or their order change or a record it shows
+    changes (``RecordsFragmentListMixin``).
     """
 
     paginate_by = 30
     paginator_class = SeekPaginator
     context_object_name = "directives"
     template_name = "articles/directive_list.html"
+    fragment_name = "directives"
     main_template = "articles/partials/directive_list_main.html"
 
-    def get(self, request, *args, **kwargs):
-        fragment = cache.RecordsFragment(
-            "directives", 1, request.GET.urlencode(), request.get_host()
-        )
-        if fragment.value is None:
-            self.form = DirectiveFilterForm(request.GET)
-            self.object_list = self.get_queryset()
-            context = self.get_context_data()
-            main = get_template(self.main_template).render(context, request)
-            status = 400 if self.form.errors else 200
-            noindex = bool(context["filtered"] or context["filter_errors"])
-            fragment.store((status, noindex, main), directive_records(context))
-        else:
-            status, noindex, main = fragment.value
-        return self.render_to_response(
-            {"view": self, "directives_main": mark_safe(main), "noindex": noindex},
-            status=status,
-        )
+    def prepare(self, request):
+        self.form = DirectiveFilterForm(request.GET)
 
-    def get_template_names(self):
-        return [self.template_name]  # a hit has no object list to name one
+    def status(self):
+        return 400 if self.form.errors else 200
+
+    def outer(self, context):
+        return {"noindex": bool(context["filtered"] or context["filter_errors"])}
+
+    def records(self, context):
+        return directive_records(context)
 
     def get_queryset(self):
         return directive_order(

@@ -523,3 +523,69 @@ def test_a_changed_date_reorders_the_directive_index_at_once(site):
     redate_an_article_with_sets(site)
     after, _ = read(DIRECTIVES)
     assert after.index("新的部署。") > after.index("扎实推进全院高质量发展。")
+
+
+HOME = "/"
+
+
+def test_a_warm_home_page_costs_no_query_and_survives_a_write_elsewhere(site):
+    cold, cold_queries = read(HOME)
+    warm, queries = read(HOME)
+    assert queries == 0 < cold_queries
+    assert warm == cold
+    services.person_update(instance=site.secret, data={"name": "王新"}, user=chief())
+    services.article_update(
+        instance=site.draft, data={"title": "草稿的新标题"}, user=chief()
+    )
+    assert read(HOME)[1] == 0
+
+
+def publish_an_article_naming_nobody(site):
+    draft = a_draft_naming_nobody()
+    services.article_publish(article=draft, user=chief())
+    return draft.title
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        retitle_an_article_naming_them,
+        rename_section,
+        publish_an_article_naming_nobody,
+    ],
+)
+def test_a_change_to_anything_the_home_page_shows_shows_at_once(site, change):
+    before, _ = read(HOME)
+    assert read(HOME)[1] == 0
+    expected = change(site)
+    assert expected not in before
+    after, queries = read(HOME)
+    assert expected in after
+    assert queries > 0
+
+
+def test_a_redated_article_moves_on_the_home_pages_at_once(site):
+    """The first page does not show the article before: only the index's own
+    tag tells it."""
+    import datetime
+
+    from tests.factories import ArticleFactory
+
+    for n in range(10):  # a page of ten newer articles
+        ArticleFactory(
+            title=f"新近文章{n}",
+            slug=f"recent-{n}",
+            published_at=datetime.datetime(2025, 9, 1 + n, tzinfo=datetime.UTC),
+        )
+    first = read(HOME)[0]
+    assert site.conference.title not in first
+    assert read(HOME)[1] == 0
+    services.article_publish(
+        article=site.conference,
+        published_at=datetime.datetime(2025, 10, 1, tzinfo=datetime.UTC),
+        user=chief(),
+    )
+    assert site.conference.title in read(HOME)[0]
+    assert site.conference.title not in read(HOME + "?page=2")[0]
+    services.article_unpublish(article=site.conference, user=chief())
+    assert site.conference.title not in read(HOME)[0]
