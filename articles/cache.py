@@ -21,8 +21,9 @@ say ``private``/``no-store``, or that vary on a header the key does not cover.
 A hit is answered before sessions, authentication and CSRF are touched, with
 the stored ``ETag`` (and a 304 for a matching ``If-None-Match``).
 
-The article page's content is kept longer: a ``RecordsFragment`` is not tied to
-the generation but to the records it shows (the article, the people and
+The content of the article, person and organization pages, the home pages and
+the directive index is kept longer: a ``RecordsFragment`` is not tied to the
+generation but to the records it shows (for an article: itself, the people and
 organizations it names, its related articles), so a write elsewhere leaves it
 warm and the first reader after any write pays a look-up, not a render. Every
 save and delete of a model of the app, whoever makes it (the write path,
@@ -533,17 +534,19 @@ def _row_tags(row, kind, using):
     )
 
     if kind == "Article":
+        # Any article, a draft too, decides whether its publisher and place
+        # are public (a body linked only to a draft is hidden).
         tags = {f"article:{row.pk}"}
+        tags.update(
+            f"organization:{pk}"
+            for pk in (row.publisher_id, row.event_place_id)
+            if pk is not None
+        )
         if row.status == Article.Status.PUBLISHED:
             # A published article is among its names' related articles and
             # articles, and makes public the bodies it names, publishes,
             # credits or addresses, the titles it reports and the sets it
             # holds: their people's and bodies' pages show them.
-            tags.update(
-                f"organization:{pk}"
-                for pk in (row.publisher_id, row.event_place_id)
-                if pk is not None
-            )
             people = (
                 PersonMention.objects.using(using)
                 .filter(article=row.pk)
@@ -722,9 +725,26 @@ def _relation_changed(
     _note(using, tags)
 
 
+def _set_deleting(sender, instance, using, **kwargs):
+    # Its addressees' links go with it, without a signal of their own.
+    _note(
+        using,
+        {
+            f"organization:{pk}"
+            for pk in instance.addressees.values_list("pk", flat=True)
+        },
+    )
+
+
 def connect():
     """Watch every write of the app's models (called once, at start)."""
     from django.apps import apps
+
+    from .models import DirectiveSet
+
+    signals.pre_delete.connect(
+        _set_deleting, sender=DirectiveSet, dispatch_uid="records_fragment_set"
+    )
 
     for model in apps.get_app_config("articles").get_models():
         uid = f"records_fragment_{model.__name__}"

@@ -27,6 +27,7 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce, TruncMonth
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import get_template
 from django.urls import reverse
@@ -550,14 +551,61 @@ def _mentioned(mentions, attribute):
     return list(found.values())
 
 
-class OrganizationDetailView(DetailView):
-    """An organization: its units, people, the sets addressed to it, articles.
+class RecordsFragmentDetailMixin:
+    """A page of one record (by slug) whose content is a
+    ``cache.RecordsFragment`` (``main_template``, tagged by ``records``).
 
-    The content is a ``cache.RecordsFragment``, as the person page's.
+    A hit reads the record's own row by its slug, nothing else, not even the
+    visibility rule: whether the public may see the record is kept with the
+    content, since every write that can change it names the record
+    (``cache._row_tags``: a mention, a title, a set, an article's
+    publication, publisher or place). A miss asks ``visibility`` after the
+    fragment's tick, and keeps a hidden record's 404 the same way.
     """
+
+    fragment_name = None
+    main_template = None
+    # What the page shows around the content (title, description, feeds).
+    outer_fields = ("slug", "name", "description", "version")
+
+    def get_object(self, queryset=None):
+        self.fragment = None
+        if not cache.Fragment.is_enabled():
+            return super().get_object(queryset)
+        row = get_object_or_404(
+            self.model.objects.only(*self.outer_fields), slug=self.kwargs["slug"]
+        )
+        self.fragment = cache.RecordsFragment(
+            self.fragment_name, row.version, row.pk, self.request.get_host()
+        )
+        if self.fragment.value is False:
+            raise Http404
+        if self.fragment.value is not None:
+            return row
+        shown = self.get_queryset().filter(pk=row.pk).first()
+        if shown is None:
+            self.fragment.store(False, {f"{self.fragment_name}:{row.pk}"})
+            raise Http404
+        return shown
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        main = self.fragment.value if self.fragment else None
+        if main is None:
+            full = self.page_context(dict(context))
+            main = get_template(self.main_template).render(full, self.request)
+            if self.fragment:
+                self.fragment.store(main, self.records(full))
+        context["main"] = mark_safe(main)  # rendered (escaped) above
+        return context
+
+
+class OrganizationDetailView(RecordsFragmentDetailMixin, DetailView):
+    """An organization: its units, people, the sets addressed to it, articles."""
 
     model = Organization
     context_object_name = "organization"
+    fragment_name = "organization"
     main_template = "articles/partials/organization_main.html"
 
     def get_queryset(self):
@@ -569,26 +617,10 @@ class OrganizationDetailView(DetailView):
         context["description"] = organization.description or _(
             "%(name)s: people, directives and articles."
         ) % {"name": organization.name}
-        fragment = cache.RecordsFragment(
-            "organization",
-            organization.version,
-            organization.pk,
-            self.request.get_host(),
-        )
-        main = fragment.value
-        if main is None:
-            if fragment.enabled:
-                # Read again after the fragment's tick (see RecordsFragment).
-                organization = get_object_or_404(
-                    self.get_queryset(), pk=organization.pk
-                )
-            full = self.page_context(
-                dict(context, organization=organization, object=organization)
-            )
-            main = get_template(self.main_template).render(full, self.request)
-            fragment.store(main, organization_records(full))
-        context["organization_main"] = mark_safe(main)  # rendered (escaped) above
         return context
+
+    def records(self, context):
+        return organization_records(context)
 
     def page_context(self, context):
         organization = context["organization"]
@@ -645,16 +677,12 @@ def organization_records(context):
     }
 
 
-class PersonDetailView(DetailView):
-    """A person: titles over time, directive sets issued, articles naming them.
-
-    The page's content is kept until a record it shows changes
-    (``cache.RecordsFragment``, as the article page's), so a write elsewhere
-    leaves it warm.
-    """
+class PersonDetailView(RecordsFragmentDetailMixin, DetailView):
+    """A person: titles over time, directive sets issued, articles naming them."""
 
     model = Person
     context_object_name = "person"
+    fragment_name = "person"
     main_template = "articles/partials/person_main.html"
 
     def get_queryset(self):
@@ -666,19 +694,10 @@ class PersonDetailView(DetailView):
         context["description"] = person.description or _(
             "%(name)s: positions, directives issued and articles."
         ) % {"name": person.name}
-        fragment = cache.RecordsFragment(
-            "person", person.version, person.pk, self.request.get_host()
-        )
-        main = fragment.value
-        if main is None:
-            if fragment.enabled:
-                # Read again after the fragment's tick (see RecordsFragment).
-                person = get_object_or_404(self.get_queryset(), pk=person.pk)
-            full = self.page_context(dict(context, person=person, object=person))
-            main = get_template(self.main_template).render(full, self.request)
-            fragment.store(main, person_records(full))
-        context["person_main"] = mark_safe(main)  # rendered (escaped) above
         return context
+
+    def records(self, context):
+        return person_records(context)
 
     def page_context(self, context):
         person = context["person"]

@@ -589,3 +589,69 @@ def test_a_redated_article_moves_on_the_home_pages_at_once(site):
     assert site.conference.title not in read(HOME + "?page=2")[0]
     services.article_unpublish(article=site.conference, user=chief())
     assert site.conference.title not in read(HOME)[0]
+
+
+def status_and_queries(url):
+    with CaptureQueriesContext(connection) as queries:
+        response = Client().get(url)
+    return response.status_code, len(queries)
+
+
+def test_a_hidden_person_stays_hidden_warm_for_one_query(site):
+    url = site.secret.get_absolute_url()  # named only in a draft and a scheduled
+    assert status_and_queries(url)[0] == 404
+    assert status_and_queries(url) == (404, 1)
+
+
+def test_a_body_linked_to_a_draft_is_hidden_at_once_and_shown_when_published(site):
+    from tests.factories import DraftArticleFactory, OrganizationFactory
+
+    body = OrganizationFactory(name="参考机构", slug="reference-body")  # no article
+    url = body.get_absolute_url()
+    assert status_and_queries(url)[0] == 200
+    assert status_and_queries(url) == (200, 1)
+    # A plain save, not the write path: the draft's publisher is all it names.
+    draft = DraftArticleFactory(title="参考机构草稿", slug="reference-draft")
+    draft.publisher = body
+    draft.save()
+    assert status_and_queries(url)[0] == 404
+    assert status_and_queries(url) == (404, 1)
+    services.article_publish(article=draft, user=chief())
+    assert status_and_queries(url)[0] == 200
+
+
+@pytest.mark.parametrize("kind", ["person", "organization"])
+def test_a_record_named_only_by_an_unpublished_article_is_hidden_at_once(site, kind):
+    from tests.factories import (
+        OrganizationFactory,
+        OrganizationMentionFactory,
+        PersonFactory,
+    )
+
+    if kind == "person":
+        record = PersonFactory(name="只见于一文者", slug="one-article-person")
+        PersonMentionFactory(article=site.later, person=record)
+    else:
+        record = OrganizationFactory(name="只见于一文的机构", slug="one-article-body")
+        OrganizationMentionFactory(article=site.later, organization=record)
+    url = record.get_absolute_url()
+    assert status_and_queries(url)[0] == 200
+    assert status_and_queries(url) == (200, 1)
+    services.article_unpublish(article=site.later, user=chief())
+    assert status_and_queries(url)[0] == 404
+
+
+def test_deleting_the_only_set_addressed_to_a_body_shows_it_again(site):
+    from tests.factories import DirectiveFactory, OrganizationFactory
+
+    body = OrganizationFactory(name="草稿要求的对象", slug="draft-addressee")
+    DirectiveFactory(
+        article=site.draft, issuer=site.liu, set_number=5, addressees=[body]
+    )
+    url = body.get_absolute_url()
+    assert status_and_queries(url)[0] == 404
+    assert status_and_queries(url) == (404, 1)
+    from articles.models import DirectiveSet
+
+    DirectiveSet.objects.get(article=site.draft, number=5).delete()
+    assert status_and_queries(url)[0] == 200

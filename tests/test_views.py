@@ -617,7 +617,7 @@ def _grow(site, n):
     [
         ("home", 4),
         ("article", 12),  # + the ids of the articles sharing a name (related)
-        ("organization", 9),  # + the row after the tick, the units' ids
+        ("organization", 8),  # the row by slug, then visible; the units' ids
         ("person", 7),
         ("directives", 6),
         ("directives-filtered", 8),
