@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -359,17 +360,22 @@ def shown_records(context):
         if credit.organization_id
     )
     for directive_set in context["directive_sets"]:
-        people.add(directive_set.issuer_id)
-        if directive_set.position is not None:
-            people.add(directive_set.position.person_id)
-            organizations.add(directive_set.position.organization_id)
-        organizations.update(o.pk for o in directive_set.addressees.all())
+        _name_set(directive_set, people, organizations)
     return {
         f"article:{article.pk}",
         *(f"article:{related.pk}" for related in context["related"]),
         *(f"person:{pk}" for pk in people),
         *(f"organization:{pk}" for pk in organizations),
     }
+
+
+def _name_set(directive_set, people, organizations):
+    """Add the ids of the people and organizations a set's heading shows."""
+    people.add(directive_set.issuer_id)
+    if directive_set.position is not None:
+        people.add(directive_set.position.person_id)
+        organizations.add(directive_set.position.organization_id)
+    organizations.update(o.pk for o in directive_set.addressees.all())
 
 
 class ArticlePreviewView(ArticleDetailView):
@@ -565,6 +571,7 @@ class RecordsFragmentDetailMixin:
 
     fragment_name = None
     main_template = None
+    default_description = None  # for a record without one: "%(name)s: …"
     # What the page shows around the content (title, description, feeds).
     outer_fields = ("slug", "name", "description", "version")
 
@@ -597,6 +604,10 @@ class RecordsFragmentDetailMixin:
             if self.fragment:
                 self.fragment.store(main, self.records(full))
         context["main"] = mark_safe(main)  # rendered (escaped) above
+        record = self.object
+        context["description"] = record.description or (
+            str(self.default_description) % {"name": record.name}
+        )
         return context
 
 
@@ -607,17 +618,10 @@ class OrganizationDetailView(RecordsFragmentDetailMixin, DetailView):
     context_object_name = "organization"
     fragment_name = "organization"
     main_template = "articles/partials/organization_main.html"
+    default_description = gettext_lazy("%(name)s: people, directives and articles.")
 
     def get_queryset(self):
         return visibility.visible_organizations().select_related("parent")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        organization = self.object
-        context["description"] = organization.description or _(
-            "%(name)s: people, directives and articles."
-        ) % {"name": organization.name}
-        return context
 
     def records(self, context):
         return organization_records(context)
@@ -684,17 +688,12 @@ class PersonDetailView(RecordsFragmentDetailMixin, DetailView):
     context_object_name = "person"
     fragment_name = "person"
     main_template = "articles/partials/person_main.html"
+    default_description = gettext_lazy(
+        "%(name)s: positions, directives issued and articles."
+    )
 
     def get_queryset(self):
         return visibility.visible_people()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        person = self.object
-        context["description"] = person.description or _(
-            "%(name)s: positions, directives issued and articles."
-        ) % {"name": person.name}
-        return context
 
     def records(self, context):
         return person_records(context)
@@ -849,13 +848,8 @@ def directive_records(context):
     organizations = set(context["form"].offered.get("addressee", ()))
     articles = set()
     for directive in context["directives"]:
-        directive_set = directive.directive_set
-        articles.add(directive_set.article_id)
-        people.add(directive_set.issuer_id)
-        if directive_set.position is not None:
-            people.add(directive_set.position.person_id)
-            organizations.add(directive_set.position.organization_id)
-        organizations.update(o.pk for o in directive_set.addressees.all())
+        articles.add(directive.directive_set.article_id)
+        _name_set(directive.directive_set, people, organizations)
     return {
         cache.DIRECTIVE_INDEX_TAG,
         *(f"article:{pk}" for pk in articles),
