@@ -174,71 +174,130 @@ class ArticleListView(RecordsFragmentListMixin, ListView):
         }
 
 
-class ArticleDetailView(DetailView):
+class RecordsFragmentDetailMixin:
+    """A page of one record whose content is a ``cache.RecordsFragment``
+    (``render_parts``, tagged by ``records``), found by the record's slug.
+
+    A hit reads no row at all, not even for the visibility rule: the fields
+    the page shows around the content (``outer_fields``) and whether the
+    public may see the record are kept with it. That is as fresh as the
+    content, since every write that can change either names the record
+    (``cache._row_tags``: its own row, a mention, a title, a set, an
+    article's publication, publisher or place), and a slug is freed only by
+    a write to the record that held it. A miss reads the row through the
+    visibility rule after the fragment's tick, and keeps a hidden record's
+    404 the same way.
+    """
+
+    fragment_name = None  # the records' tag too: "article" for article:12
+    fragment_cache = True
+    outer_fields = ("slug", "name", "description")
+
+    def fragment_parts(self):
+        """What the content differs by besides the record: the host its
+        links name."""
+        return (self.request.get_host(),)
+
+    def get_object(self, queryset=None):
+        self.fragment = None
+        if not (self.fragment_cache and cache.Fragment.is_enabled()):
+            return super().get_object(queryset)
+        slug = self.kwargs[self.slug_url_kwarg]
+        self.fragment = cache.RecordsFragment(
+            self.fragment_name, 1, slug, *self.fragment_parts()
+        )
+        stored = self.fragment.value
+        if stored is not None:
+            if stored["outer"] is None:
+                raise Http404
+            return self.model(**stored["outer"])  # the row as the page shows it
+        shown = self.get_queryset().filter(slug=slug).first()
+        if shown is None:
+            hidden = (
+                self.model._default_manager.filter(slug=slug)
+                .values_list("pk", flat=True)
+                .first()
+            )
+            if hidden is not None:
+                self.fragment.store({"outer": None}, {f"{self.fragment_name}:{hidden}"})
+            raise Http404
+        return shown
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        stored = self.fragment.value if self.fragment else None
+        if stored is None:
+            full = self.page_context(dict(context))
+            record = self.object
+            stored = {
+                "outer": {
+                    "pk": record.pk,
+                    **{name: getattr(record, name) for name in self.outer_fields},
+                },
+                "parts": self.render_parts(full),
+            }
+            if self.fragment:
+                self.fragment.store(stored, self.records(full))
+        context.update(self.shown_parts(stored["parts"]))
+        return context
+
+    def render_parts(self, context):
+        return get_template(self.main_template).render(context, self.request)
+
+    def shown_parts(self, main):
+        record = self.object
+        return {
+            "main": mark_safe(main),  # rendered (escaped) by render_parts
+            "description": record.description
+            or (str(self.default_description) % {"name": record.name}),
+        }
+
+
+class ArticleDetailView(RecordsFragmentDetailMixin, DetailView):
     """One article with its people, organizations and directives.
 
     The context is built from ``self.object`` only, so a subclass with another
     queryset (the admin's staff preview of drafts) renders the same page.
     """
 
+    model = Article
     context_object_name = "article"
     template_name = "articles/article_detail.html"
-    # The article's head tags and content, rendered once per content generation
-    # (cache.Fragment: never stale) for the public page; not for previews.
-    fragment_cache = True
+    # The public page's head tags and content are a records fragment; the
+    # admin's preview of drafts (fragment_cache off) renders them each time.
+    fragment_name = "article"
     head_template = "articles/partials/article_head.html"
     main_template = "articles/partials/article_main.html"
     article_related = ("section__parent", "publisher", "event_place")
+    outer_fields = ("slug", "title")
 
-    # What the page shows around the fragment, and what finds the fragment.
-    outer_fields = ("slug", "title", "version", "updated_at")
+    def fragment_parts(self):
+        # Absolute URLs (share link, QR code, JSON-LD) name the scheme and host.
+        return (self.request.scheme, self.request.get_host())
 
     def get_queryset(self):
-        # With fragments, the article's own row only: the rest is fetched by
-        # ``page_context`` after a miss, which reads the row again in full.
-        if self.fragment_cache and cache.Fragment.is_enabled():
-            return visibility.visible_articles().only(*self.outer_fields)
         return self.full_queryset()
 
     def full_queryset(self):
         return visibility.visible_articles().select_related(*self.article_related)
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+    def render_parts(self, context):
         request = self.request
-        if self.fragment_cache:
-            # Absolute URLs (share link, QR code, JSON-LD) name the host.
-            article = self.object
-            fragment = cache.RecordsFragment(
-                "article",
-                (article.version, article.updated_at.isoformat()),
-                article.pk,
-                request.scheme,
-                request.get_host(),
-            )
-            parts = fragment.value
-        else:
-            fragment = parts = None
-        if parts is None:
-            if fragment is not None and fragment.enabled:
-                # Read again after the fragment's tick: the section, publisher
-                # and place came with the row, before it.
-                self.object = get_object_or_404(self.full_queryset(), pk=article.pk)
-                context[self.context_object_name] = context["object"] = self.object
-            full = self.page_context(dict(context))
-            parts = {
-                "description": full["description"],
-                "head": get_template(self.head_template).render(full, request),
-                "main": get_template(self.main_template).render(full, request),
-            }
-            if fragment is not None:
-                fragment.store(parts, shown_records(full))
-        context.update(
-            description=parts["description"],
-            article_head=mark_safe(parts["head"]),  # rendered (escaped) above
-            article_main=mark_safe(parts["main"]),
-        )
-        return context
+        return {
+            "description": context["description"],
+            "head": get_template(self.head_template).render(context, request),
+            "main": get_template(self.main_template).render(context, request),
+        }
+
+    def records(self, context):
+        return shown_records(context)
+
+    def shown_parts(self, parts):
+        return {
+            "description": parts["description"],
+            "article_head": mark_safe(parts["head"]),  # rendered (escaped) above
+            "article_main": mark_safe(parts["main"]),
+        }
 
     def page_context(self, context):
         """Everything the article's head tags and content show."""
@@ -555,60 +614,6 @@ def _mentioned(mentions, attribute):
         if mention.role != "mentioned":
             entry["roles"].append(mention.get_role_display())
     return list(found.values())
-
-
-class RecordsFragmentDetailMixin:
-    """A page of one record (by slug) whose content is a
-    ``cache.RecordsFragment`` (``main_template``, tagged by ``records``).
-
-    A hit reads the record's own row by its slug, nothing else, not even the
-    visibility rule: whether the public may see the record is kept with the
-    content, since every write that can change it names the record
-    (``cache._row_tags``: a mention, a title, a set, an article's
-    publication, publisher or place). A miss asks ``visibility`` after the
-    fragment's tick, and keeps a hidden record's 404 the same way.
-    """
-
-    fragment_name = None
-    main_template = None
-    default_description = None  # for a record without one: "%(name)s: …"
-    # What the page shows around the content (title, description, feeds).
-    outer_fields = ("slug", "name", "description", "version")
-
-    def get_object(self, queryset=None):
-        self.fragment = None
-        if not cache.Fragment.is_enabled():
-            return super().get_object(queryset)
-        row = get_object_or_404(
-            self.model.objects.only(*self.outer_fields), slug=self.kwargs["slug"]
-        )
-        self.fragment = cache.RecordsFragment(
-            self.fragment_name, row.version, row.pk, self.request.get_host()
-        )
-        if self.fragment.value is False:
-            raise Http404
-        if self.fragment.value is not None:
-            return row
-        shown = self.get_queryset().filter(pk=row.pk).first()
-        if shown is None:
-            self.fragment.store(False, {f"{self.fragment_name}:{row.pk}"})
-            raise Http404
-        return shown
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        main = self.fragment.value if self.fragment else None
-        if main is None:
-            full = self.page_context(dict(context))
-            main = get_template(self.main_template).render(full, self.request)
-            if self.fragment:
-                self.fragment.store(main, self.records(full))
-        context["main"] = mark_safe(main)  # rendered (escaped) above
-        record = self.object
-        context["description"] = record.description or (
-            str(self.default_description) % {"name": record.name}
-        )
-        return context
 
 
 class OrganizationDetailView(RecordsFragmentDetailMixin, DetailView):

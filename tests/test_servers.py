@@ -24,12 +24,13 @@ import pytest
 import redis
 from django.db import connection
 
+from tests.windows import start_well_inside_a_day
+
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 ARTICLE = "/articles/bjast-2025-work-conference/"
 API_ARTICLE = "/api/v1/articles/bjast-2025-work-conference/"
 API_PERSON = "/api/v1/people/liu-hui/"
-DAY = 86400
 
 pytestmark = [
     pytest.mark.skipif(
@@ -221,9 +222,7 @@ def test_throttling_budgets_are_shared(environment):
     env = {**environment, "API_THROTTLE_ANON": "3/day", "WEB_CONCURRENCY": "1"}
     first, second = Server(env), Server(env)
     try:
-        until_midnight = DAY - time.time() % DAY
-        if until_midnight < 30:
-            time.sleep(until_midnight + 1)
+        start_well_inside_a_day()
         statuses = [
             request(server.base + API_PERSON)[0]
             for server in (first, second, first, second)
