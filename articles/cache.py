@@ -30,7 +30,8 @@ save and delete of a model of the app, whoever makes it (the write path,
 ``loaddata``, a restore, a cascade), is seen by ``connect()``'s signal
 handlers, which mark the records it touches as changed when the transaction
 commits; a write they cannot place changes the ``structure`` token instead,
-which every such fragment carries.
+which every such fragment carries. The other pages' content and the API's
+anonymous list items (``RecordsFragments``) are kept the same way.
 
 Replicas: ``newsroom.db_router`` reads public requests from the replica only
 once the generation is older than ``DATABASE_REPLICA_LAG`` seconds, so a page
@@ -324,13 +325,7 @@ class Fragments:
 
     def __init__(self, name, variant, ids):
         self.values = {}
-        self.keys = {
-            pk: FRAGMENT_KEY.format(
-                name=name,
-                digest=hashlib.sha256(f"{variant}\n{pk}".encode()).hexdigest(),
-            )
-            for pk in ids
-        }
+        self.keys = {pk: _item_key(name, variant, pk) for pk in ids}
         found = _get_many([GENERATION_KEY, *self.keys.values()])
         self.generation = found.get(GENERATION_KEY) or current_generation()
         for pk, key in self.keys.items():
@@ -348,6 +343,12 @@ class Fragments:
                 },
                 limit,
             )
+
+
+def _item_key(name, variant, pk):
+    """The key of the fragment ``name`` of object ``pk`` in shape ``variant``."""
+    digest = hashlib.sha256(f"{variant}\n{pk}".encode()).hexdigest()
+    return FRAGMENT_KEY.format(name=name, digest=digest)
 
 
 def _fragment_timeout(generation):
@@ -407,18 +408,95 @@ def records_changed(tags=(), *, structure=False):
     cache.set_many(dict.fromkeys(keys, tick), None)
 
 
-class RecordsFragment:
+class _RecordsEntries:
+    """The mechanics shared by ``RecordsFragment`` and ``RecordsFragments``.
+
+    An entry is ``(structure token, tick, version, sorted tags, value)``: the
+    tick is the content clock's, read (with the structure token and the
+    generation, in the look-up's one round trip) before the rows the value
+    is made of, so a write committed after that read has a later tick and
+    makes the entry a miss, while one committed before is in the rows.
+    ``keys`` maps each entry's id to its cache key. A look-up is two round
+    trips however many entries it reads: their keys, then every record tick
+    the found ones name.
+    """
+
+    def _look_up(self, version, keys):
+        """The values of the entries of ``keys`` still fresh, by id."""
+        self.version = version
+        self.keys = keys
+        cache = _cache()
+        found = cache.get_many(
+            [STRUCTURE_KEY, CLOCK_KEY, GENERATION_KEY, *keys.values()]
+        )
+        self.structure = found.get(STRUCTURE_KEY) or _structure()
+        self.tick = found.get(CLOCK_KEY) or _clock()
+        self.generation = found.get(GENERATION_KEY) or current_generation()
+        candidates = {}
+        for pk, key in keys.items():
+            entry = found.get(key)
+            if entry is None:
+                continue
+            structure, tick, version, tags, value = entry
+            if structure == self.structure and version == self.version:
+                candidates[pk] = (
+                    tick,
+                    [RECORD_KEY.format(tag=tag) for tag in tags],
+                    value,
+                )
+        record_keys = {key for _, names, _ in candidates.values() for key in names}
+        ticks = cache.get_many(list(record_keys)) if record_keys else {}
+        # A record whose tick was lost (evicted) may have changed: a miss.
+        return {
+            pk: value
+            for pk, (tick, names, value) in candidates.items()
+            if all(key in ticks and ticks[key] <= tick for key in names)
+        }
+
+    def _store(self, entries):
+        """Store ``entries`` (``{id: (value, tags)}``) until the next
+        scheduled publication at most."""
+        limit = _fragment_timeout(self.generation)
+        if not entries or limit < 1:
+            return
+        cache = _cache()
+        keys = {
+            RECORD_KEY.format(tag=tag) for _, tags in entries.values() for tag in tags
+        }
+        found = cache.get_many([*keys, CLOCK_KEY])
+        now = found.get(CLOCK_KEY) or _clock()
+        # A record seen for the first time changes "now", which no entry
+        # made before this tick can be fresher than.
+        _add_many([key for key in keys if key not in found], now)
+        cache.set_many(
+            {
+                self.keys[pk]: (
+                    self.structure,
+                    self.tick,
+                    self.version,
+                    sorted(tags),
+                    value,
+                )
+                for pk, (value, tags) in entries.items()
+            },
+            limit,
+        )
+        pending = getattr(_written, "pending", None)
+        if pending is not None:
+            pending.pop("told", None)  # a later write here is told at once again
+
+
+class RecordsFragment(_RecordsEntries):
     """A part of a page kept until one of the records it shows changes.
 
     ``store`` names the records (tags such as ``article:12``, ``person:3``,
     ``organization:5``). An entry holds the content clock's tick read before
-    the page's rows were read, so a write committed after that read has a
-    later tick and makes it a miss, while one committed before is in the rows.
-    It also holds ``version`` (the row it is looked up by, read before the
-    tick: a new version is a new render) and the structure token (writes no
-    tag names). Like every fragment it lives no longer than the next
-    scheduled publication, when a related article may appear with no write.
-    Two round trips answer a hit.
+    the page's rows were read (``_RecordsEntries``), so create the fragment
+    before reading them. It also holds ``version`` (the row it is looked up
+    by, read before the tick: a new version is a new render) and the
+    structure token (writes no tag names). Like every fragment it lives no
+    longer than the next scheduled publication, when a related article may
+    appear with no write. Two round trips answer a hit.
     """
 
     def __init__(self, name, version, *parts):
@@ -426,47 +504,36 @@ class RecordsFragment:
         self.value = None
         if not self.enabled:
             return
-        self.version = version
         digest = hashlib.sha256("\n".join(map(str, parts)).encode()).hexdigest()
         self.key = FRAGMENT_KEY.format(name=name, digest=digest)
-        cache = _cache()
-        found = cache.get_many([STRUCTURE_KEY, CLOCK_KEY, GENERATION_KEY, self.key])
-        self.structure = found.get(STRUCTURE_KEY) or _structure()
-        self.tick = found.get(CLOCK_KEY) or _clock()
-        self.generation = found.get(GENERATION_KEY) or current_generation()
-        entry = found.get(self.key)
-        if entry is None:
-            return
-        structure, tick, version, tags, value = entry
-        if structure != self.structure or version != self.version:
-            return
-        keys = [RECORD_KEY.format(tag=tag) for tag in tags]
-        ticks = cache.get_many(keys)
-        # A record whose tick was lost (evicted) may have changed: a miss.
-        if len(ticks) == len(keys) and all(t <= tick for t in ticks.values()):
-            self.value = value
+        self.value = self._look_up(version, {None: self.key}).get(None)
 
     def store(self, value, tags):
+        if self.enabled:
+            self._store({None: (value, tags)})
+
+
+class RecordsFragments(_RecordsEntries):
+    """Records-scoped fragments of one kind for many objects (an API page's
+    items), as ``Fragments`` are generation-scoped ones: the rules of
+    ``RecordsFragment``, two round trips to read them all (one for their
+    entries, one for the record ticks those name), and ``store({id: (value,
+    tags)})`` for the missing ones. ``values`` maps each found id to its
+    value. The look-up reads the clock: make it before reading the rows of
+    the objects to store.
+    """
+
+    def __init__(self, name, variant, ids):
+        self.enabled = Fragment.is_enabled()
+        self.values = {}
         if not self.enabled:
             return
-        limit = _fragment_timeout(self.generation)
-        if limit < 1:
-            return
-        cache = _cache()
-        keys = [RECORD_KEY.format(tag=tag) for tag in tags]
-        found = cache.get_many([*keys, CLOCK_KEY])
-        now = found.get(CLOCK_KEY) or _clock()
-        # A record seen for the first time changes "now", which no entry
-        # rendered before this tick can be fresher than.
-        _add_many([key for key in keys if key not in found], now)
-        cache.set(
-            self.key,
-            (self.structure, self.tick, self.version, sorted(tags), value),
-            limit,
-        )
-        pending = getattr(_written, "pending", None)
-        if pending is not None:
-            pending.pop("told", None)  # a later write here is told at once again
+        keys = {pk: _item_key(name, variant, pk) for pk in ids}
+        self.values = self._look_up(None, keys)
+
+    def store(self, entries):
+        if self.enabled:
+            self._store(entries)
 
 
 def _add_many(keys, value):

@@ -17,7 +17,6 @@ import json
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
-from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -61,40 +60,49 @@ class HtmlUrlField(serializers.ReadOnlyField):
 
 
 class CachedItemsListSerializer(serializers.ListSerializer):
-    """A list whose items' representations are kept in the fragment cache.
+    """A list whose items' representations are kept in the fragment cache,
+    each until one of the records it shows changes.
 
     Only when the view puts ``item_cache`` (the variant: fields shown, host)
-    in the context, as ``ArticleViewSet`` does for anonymous lists; the items
-    are keyed by id under the content generation (``cache.Fragments``), so a
-    write or the next scheduled publication makes every one a miss. The view
-    leaves the related rows to ``item_prefetch``, fetched here for the
-    missing items only (the queries stay fixed in number, and a page of hits
-    runs none of them).
+    and ``item_rows`` in the context, as ``ArticleViewSet`` does for
+    anonymous lists. The list's items are then bare objects (ids: the page's
+    membership and order, read fresh); each item is a
+    ``cache.RecordsFragments`` entry keyed by its id and tagged with the
+    records the child's ``records(row)`` names, so a write elsewhere leaves
+    it warm and a change to anything it shows makes it a miss at once.
+    ``item_rows(ids)`` reads the missing items' rows with their related
+    rows, after the look-up has read the content clock (an entry's tick must
+    come before its rows are read); a page of hits reads none.
     """
 
     def to_representation(self, data):
         variant = self.context.get("item_cache")
         if variant is None:
             return super().to_representation(data)
-        items = list(data.all() if hasattr(data, "all") else data)
-        fragments = cache.Fragments(
-            f"{type(self.child).__name__}.json", variant, [item.pk for item in items]
+        ids = [item.pk for item in (data.all() if hasattr(data, "all") else data)]
+        fragments = cache.RecordsFragments(
+            f"{type(self.child).__name__}.item", variant, ids
         )
         found = {pk: json.loads(value) for pk, value in fragments.values.items()}
-        to_make = [item for item in items if item.pk not in found]
-        lookups = self.context.get("item_prefetch", ())
-        if to_make and lookups:
-            prefetch_related_objects(to_make, *lookups)
-        missing = {item.pk: self.child.to_representation(item) for item in to_make}
+        missing = [pk for pk in ids if pk not in found]
+        rows = self.context["item_rows"](missing) if missing else []
+        made = {row.pk: self.child.to_representation(row) for row in rows}
         # Kept as JSON text: plain values, never the objects they came from.
         fragments.store(
             {
-                pk: json.dumps(value, cls=encoders.JSONEncoder, ensure_ascii=False)
-                for pk, value in missing.items()
+                row.pk: (
+                    json.dumps(
+                        made[row.pk], cls=encoders.JSONEncoder, ensure_ascii=False
+                    ),
+                    self.child.records(row),
+                )
+                for row in rows
             }
         )
-        found.update(missing)
-        return [found[item.pk] for item in items]
+        found.update(made)
+        # An item whose row is gone since the page was read (unpublished,
+        # deleted) is left out, as the next read would leave it.
+        return [found[pk] for pk in ids if pk in found]
 
 
 class ReadSerializer(serializers.ModelSerializer):
@@ -511,6 +519,40 @@ class ArticleListSerializer(ReadSerializer):
             "directives",
             "directive_sets",
         )
+
+    def records(self, article):
+        """The tags (``cache.RecordsFragments``) of the records this item
+        shows: the article (its parts, photos, credits, mentions, tags and
+        directive sets, name it when they change), its publisher and event
+        place, and the people and organizations of the relations it shows
+        (mentions, credits, sets' issuers, positions and addressees). Its
+        section and tags' rows are structure: a write of one changes every
+        entry. Only the relations shown are followed, and those the view has
+        prefetched."""
+        shown = self.fields
+        people = set()
+        organizations = {article.publisher_id, article.event_place_id}
+        if "people" in shown:
+            people.update(m.person_id for m in article.person_mentions.all())
+        if "organizations" in shown:
+            organizations.update(
+                m.organization_id for m in article.organization_mentions.all()
+            )
+        if "credits" in shown:
+            organizations.update(c.organization_id for c in article.credits.all())
+        if "directives" in shown or "directive_sets" in shown:
+            for directive_set in article.directive_sets.all():
+                people.add(directive_set.issuer_id)
+                if directive_set.position is not None:
+                    people.add(directive_set.position.person_id)
+                    organizations.add(directive_set.position.organization_id)
+                organizations.update(o.pk for o in directive_set.addressees.all())
+        organizations.discard(None)
+        return {
+            f"article:{article.pk}",
+            *(f"person:{pk}" for pk in people),
+            *(f"organization:{pk}" for pk in organizations),
+        }
 
 
 class ArticleDetailSerializer(ArticleListSerializer):

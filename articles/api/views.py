@@ -394,21 +394,31 @@ class ArticleViewSet(NewsroomViewSet):
         return f"{shown}\n{request.scheme}\n{request.get_host()}"
 
     def paginate_queryset(self, queryset):
-        # Cached items need none of their related rows: the serializer
-        # prefetches them for the items it has to represent.
-        self.item_prefetch = ()
+        # Cached items are records-scoped fragments, whose entries must hold
+        # the content clock's tick read before their rows were read (or a
+        # write committed in between would be taken as already shown). The
+        # items are only known once the page is read, so the page is read as
+        # ids alone (its membership and order, always fresh); the serializer
+        # then looks the items up, which reads the tick, and reads the rows
+        # of the missing ones after it (``item_rows``): a page of hits reads
+        # no row at all, a miss one query more than an uncached list.
+        self.item_rows = None
         if self.item_cache_variant() is not None:
-            self.item_prefetch = queryset._prefetch_related_lookups
-            queryset = queryset.prefetch_related(None)
+            self.item_rows = self.rows_by_id
+            queryset = queryset.select_related(None).prefetch_related(None)
+            queryset = queryset.only("id")
         return super().paginate_queryset(queryset)
+
+    def rows_by_id(self, ids):
+        """The visible rows of ``ids``, with everything the response shows."""
+        return self.get_queryset().filter(pk__in=ids).order_by()
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
         variant = self.item_cache_variant()
-        if variant is not None:
-            context.update(
-                item_cache=variant, item_prefetch=getattr(self, "item_prefetch", ())
-            )
+        rows = getattr(self, "item_rows", None)
+        if variant is not None and rows is not None:
+            context.update(item_cache=variant, item_rows=rows)
         return context
 
     def refuse_fields(self, request):
