@@ -360,3 +360,65 @@ def test_a_page_of_hits_is_two_round_trips(response_cache, round_trips):  # noqa
     found = cache.RecordsFragments("test", "shape", ids)
     assert len(found.values) == 20
     assert round_trips == [["MGET"], ["MGET"]]
+
+
+# The article itself (``ArticleViewSet.retrieve``): a records fragment found by
+# slug, as the article page is.
+
+DETAIL = "/api/v1/articles/bjast-2025-work-conference/?expand=directives,directive_sets"
+
+
+def test_a_warm_article_reads_no_row_and_survives_a_write_elsewhere(site):
+    cold, _ = read(DETAIL)
+    warm, queries = read(DETAIL)
+    assert warm == cold
+    assert queries == []
+    services.article_update(
+        instance=site.later, data={"title": "另一篇文章的新标题"}, user=chief()
+    )
+    assert read(DETAIL)[1] == []
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        retitle_the_article,
+        rename_person,
+        rename_publisher,
+        rename_addressee,
+        retitle_position,
+        edit_directive,
+        recaption_photo,
+        rename_credit,
+        rename_section,
+        rename_tag,
+        add_an_item_to_a_set,
+    ],
+)
+def test_a_change_to_anything_the_article_shows_shows_at_once(site, change):
+    before, _ = read(DETAIL)
+    assert read(DETAIL)[1] == []
+    expected = change(site)
+    assert expected not in before
+    after, queries = read(DETAIL)
+    assert expected in after
+    assert queries  # made again
+
+
+def test_an_unpublished_article_is_gone_from_the_api_at_once(site):
+    read(DETAIL)
+    services.article_unpublish(
+        article=Article.objects.get(pk=site.conference.pk), user=chief()
+    )
+    assert APIClient().get(DETAIL).status_code == 404
+
+
+def test_editors_articles_are_not_kept(site):
+    editor = APIClient()
+    editor.force_authenticate(chief())
+    url = f"/api/v1/articles/{site.draft.slug}/"
+    assert editor.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert editor.get(url).status_code == 200
+    assert queries
+    assert APIClient().get(url).status_code == 404

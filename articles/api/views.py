@@ -6,6 +6,7 @@ of queries whatever the page size, with or without ``expand``.
 """
 
 import hashlib
+import json
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
@@ -17,6 +18,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import exceptions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.utils import encoders
 from rest_framework.views import APIView
 
 from articles import cache, services
@@ -378,13 +380,14 @@ class ArticleViewSet(NewsroomViewSet):
             )
         return queryset
 
-    def item_cache_variant(self):
-        """For an anonymous list, what its items' cached representations
-        depend on (the fields shown, the host the absolute URLs name); None
-        when the items are not cached (``CachedItemsListSerializer``)."""
+    def item_cache_variant(self, action="list"):
+        """For an anonymous list (or, with ``action="retrieve"``, item), what
+        its items' cached representations depend on (the fields shown, the
+        host the absolute URLs name); None when the items are not cached
+        (``CachedItemsListSerializer``, ``retrieve``)."""
         request = self.request
         if (
-            self.action != "list"
+            self.action != action
             or getattr(self, "swagger_fake_view", False)  # the schema's dry run
             or request.user.is_authenticated
             or not cache.Fragment.is_enabled()
@@ -392,6 +395,29 @@ class ArticleViewSet(NewsroomViewSet):
             return None
         shown = ",".join(sorted(self.visible_fields or ()))
         return f"{shown}\n{request.scheme}\n{request.get_host()}"
+
+    def retrieve(self, request, *args, **kwargs):
+        """An anonymous reader's article is a ``cache.RecordsFragment`` found
+        by slug, as the article page is: kept until a record it shows changes,
+        so a hit reads no row. A hidden or unknown slug asks the database (a
+        404) each time."""
+        variant = self.item_cache_variant(action="retrieve")
+        if variant is None:
+            return super().retrieve(request, *args, **kwargs)
+        fragment = cache.RecordsFragment(
+            "api-article", 1, self.kwargs[self.lookup_field], variant
+        )
+        if fragment.value is None:
+            # Read after the fragment's tick (see RecordsFragment).
+            instance = self.get_object()
+            serializer = self.get_serializer(instance)
+            data = serializer.data
+            fragment.store(
+                json.dumps(data, cls=encoders.JSONEncoder, ensure_ascii=False),
+                serializer.records(instance),
+            )
+            return Response(data)
+        return Response(json.loads(fragment.value))
 
     def paginate_queryset(self, queryset):
         # Cached items are records-scoped fragments, whose entries must hold
