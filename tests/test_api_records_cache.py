@@ -422,3 +422,38 @@ def test_editors_articles_are_not_kept(site):
         assert editor.get(url).status_code == 200
     assert queries
     assert APIClient().get(url).status_code == 404
+
+
+def test_a_page_of_kept_items_builds_no_serializer_field_nor_filter_set(
+    site, monkeypatch
+):
+    """Building a serializer's fields (a deep copy of the declared ones) and a
+    filter set (its form) were most of a warm page's work."""
+    from articles.api import filters
+
+    built = []
+
+    def counting(original, name):
+        def wrapper(self, *args, **kwargs):
+            built.append(name)
+            return original(self, *args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(
+        serializers.ArticleListSerializer,
+        "get_fields",
+        counting(serializers.ArticleListSerializer.get_fields, "fields"),
+    )
+    monkeypatch.setattr(
+        filters.ArticleFilter,
+        "__init__",
+        counting(filters.ArticleFilter.__init__, "filter set"),
+    )
+    read(ARTICLES)
+    assert "fields" in built  # the items were made
+    built.clear()
+    read(ARTICLES)
+    assert built == []
+    read(CONFERENCE_ONLY)  # a filter named: the filter set is built
+    assert "filter set" in built

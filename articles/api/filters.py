@@ -9,6 +9,7 @@ SQLite and PostgreSQL alike (Chinese has no case; there is no stemming to miss).
 import django_filters as filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions
 from rest_framework.filters import OrderingFilter
 
@@ -334,3 +335,17 @@ class StrictOrderingFilter(OrderingFilter):
                 "explode": False,
             }
         ]
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend, which builds and validates a filter set (its
+    form, a deep copy of every filter) on every request: skipped when the
+    request names none of the filters, whose absence filters nothing."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None and not (
+            set(filterset_class.base_filters) & set(request.query_params)
+        ):
+            return queryset
+        return super().filter_queryset(request, queryset, view)

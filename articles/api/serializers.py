@@ -113,6 +113,15 @@ class ReadSerializer(serializers.ModelSerializer):
         models.DateTimeField: RFC3339DateTimeField,
     }
 
+    # The fields a response shows, when the view says (``prune``); None: all.
+    shown_fields = None
+
+    def get_field_names(self, declared_fields, info):
+        names = super().get_field_names(declared_fields, info)
+        if self.shown_fields is None:
+            return names
+        return [name for name in names if name in self.shown_fields]
+
     def get_fields(self):
         fields = super().get_fields()
         for field in fields.values():

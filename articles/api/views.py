@@ -13,7 +13,6 @@ from django.db import IntegrityError
 from django.db.models import F, Prefetch, ProtectedError, RestrictedError
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, status, viewsets
 from rest_framework.decorators import action
@@ -69,7 +68,7 @@ class NewsroomViewSet(viewsets.ModelViewSet):
     list_serializer_class = None
     detail_serializer_class = None
     write_serializer_class = None
-    filter_backends = [DjangoFilterBackend, filters.StrictOrderingFilter]
+    filter_backends = [filters.FilterBackend, filters.StrictOrderingFilter]
     # Any path segment reaches the view, so a malformed lookup is a JSON 404 too.
     lookup_value_regex = r"[^/]+"
     shape_params = ("fields", "expand")
@@ -162,7 +161,13 @@ class NewsroomViewSet(viewsets.ModelViewSet):
         return serializer
 
     def prune(self, serializer):
+        """Leave out the fields the response does not show. A read
+        serializer builds only those, and only when it is first asked for
+        them: a page of cached items never builds any."""
         target = getattr(serializer, "child", serializer)
+        if isinstance(target, serializers.ReadSerializer):
+            target.shown_fields = self.visible_fields
+            return
         for name in list(target.fields):
             if name not in self.visible_fields:
                 target.fields.pop(name)
