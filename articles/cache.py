@@ -456,8 +456,10 @@ class _RecordsEntries:
     def _store(self, entries):
         """Store ``entries`` (``{id: (value, tags)}``) until the next
         scheduled publication at most."""
+        if not entries:
+            return  # a page of hits: not even the next publication's look-up
         limit = _fragment_timeout(self.generation)
-        if not entries or limit < 1:
+        if limit < 1:
             return
         cache = _cache()
         keys = {
