@@ -494,21 +494,23 @@ class RecordsFragment(_RecordsEntries):
     ``store`` names the records (tags such as ``article:12``, ``person:3``,
     ``organization:5``). An entry holds the content clock's tick read before
     the page's rows were read (``_RecordsEntries``), so create the fragment
-    before reading them. It also holds ``version`` (the row it is looked up
-    by, read before the tick: a new version is a new render) and the
-    structure token (writes no tag names). Like every fragment it lives no
-    longer than the next scheduled publication, when a related article may
-    appear with no write. Two round trips answer a hit.
+    before reading them. It also holds ``shape``, the stored value's format:
+    a caller changes it whenever its value changes shape, so an entry an
+    older release stored (during a rolling deploy, or left in Redis) is a
+    miss, never a value of the wrong form. And it holds the structure token
+    (writes no tag names). Like every fragment it lives no longer than the
+    next scheduled publication, when a related article may appear with no
+    write. Two round trips answer a hit.
     """
 
-    def __init__(self, name, version, *parts):
+    def __init__(self, name, shape, *parts):
         self.enabled = Fragment.is_enabled()
         self.value = None
         if not self.enabled:
             return
         digest = hashlib.sha256("\n".join(map(str, parts)).encode()).hexdigest()
         self.key = FRAGMENT_KEY.format(name=name, digest=digest)
-        self.value = self._look_up(version, {None: self.key}).get(None)
+        self.value = self._look_up(shape, {None: self.key}).get(None)
 
     def store(self, value, tags):
         if self.enabled:

@@ -110,11 +110,16 @@ class RecordsFragmentListMixin:
     the content (title, robots), kept with it."""
 
     fragment_name = None
+    # The stored value's format (see RecordsFragment): (status, outer, main).
+    fragment_shape = "list:1"
     main_template = None
 
     def get(self, request, *args, **kwargs):
         fragment = cache.RecordsFragment(
-            self.fragment_name, 1, request.GET.urlencode(), request.get_host()
+            self.fragment_name,
+            self.fragment_shape,
+            request.GET.urlencode(),
+            request.get_host(),
         )
         if fragment.value is None:
             self.prepare(request)
@@ -190,6 +195,8 @@ class RecordsFragmentDetailMixin:
     """
 
     fragment_name = None  # the records' tag too: "article" for article:12
+    # The stored value's format (see RecordsFragment): {"outer", "parts"}.
+    fragment_shape = "by-slug:1"
     fragment_cache = True
     outer_fields = ("slug", "name", "description")
 
@@ -204,7 +211,7 @@ class RecordsFragmentDetailMixin:
             return super().get_object(queryset)
         slug = self.kwargs[self.slug_url_kwarg]
         self.fragment = cache.RecordsFragment(
-            self.fragment_name, 1, slug, *self.fragment_parts()
+            self.fragment_name, self.fragment_shape, slug, *self.fragment_parts()
         )
         stored = self.fragment.value
         if stored is not None:

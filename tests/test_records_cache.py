@@ -221,7 +221,7 @@ def test_an_entry_rendered_before_a_write_commits_is_a_miss(response_cache):  # 
     again = cache.RecordsFragment("test", 1, "page")
     again.store("new", {"person:1"})
     assert cache.RecordsFragment("test", 1, "page").value == "new"
-    assert cache.RecordsFragment("test", 2, "page").value is None  # a new version
+    assert cache.RecordsFragment("test", 2, "page").value is None  # another shape
 
 
 def test_a_lost_record_tick_or_structure_token_is_a_miss(response_cache):  # noqa: F811

@@ -410,7 +410,7 @@ class ArticleViewSet(NewsroomViewSet):
         if variant is None:
             return super().retrieve(request, *args, **kwargs)
         fragment = cache.RecordsFragment(
-            "api-article", 1, self.kwargs[self.lookup_field], variant
+            "api-article", "json:1", self.kwargs[self.lookup_field], variant
         )
         if fragment.value is None:
             # Read after the fragment's tick (see RecordsFragment).
