@@ -618,34 +618,20 @@ def _row_tags(row, kind, using):
             # articles, and makes public the bodies it names, publishes,
             # credits or addresses, the titles it reports and the sets it
             # holds: their people's and bodies' pages show them.
-            people = (
-                PersonMention.objects.using(using)
-                .filter(article=row.pk)
-                .values_list("person_id", flat=True)
-                .order_by()
-                .union(
-                    DirectiveSet.objects.using(using)
-                    .filter(article=row.pk)
-                    .values_list("issuer_id", flat=True)
-                    .order_by()
-                )
+            people = _ids(
+                (PersonMention.objects.filter(article=row.pk), "person_id"),
+                (DirectiveSet.objects.filter(article=row.pk), "issuer_id"),
+                using=using,
             )
             tags.update(f"person:{pk}" for pk in people)
-            organizations = (
-                OrganizationMention.objects.using(using)
-                .filter(article=row.pk)
-                .values_list("organization_id", flat=True)
-                .order_by()
-                .union(
-                    Credit.objects.using(using)
-                    .filter(article=row.pk, organization__isnull=False)
-                    .values_list("organization_id", flat=True)
-                    .order_by(),
-                    DirectiveSet.addressees.through.objects.using(using)
-                    .filter(directiveset__article=row.pk)
-                    .values_list("organization_id", flat=True)
-                    .order_by(),
-                )
+            addressed = DirectiveSet.addressees.through.objects.filter(
+                directiveset__article=row.pk
+            )
+            organizations = _ids(
+                (OrganizationMention.objects.filter(article=row.pk), "organization_id"),
+                (Credit.objects.filter(article=row.pk), "organization_id"),
+                (addressed, "organization_id"),
+                using=using,
             )
             tags.update(f"organization:{pk}" for pk in organizations)
             for person, organization in (
@@ -690,6 +676,19 @@ def _row_tags(row, kind, using):
         if getattr(row, attname, None) is not None:
             tags.add(f"{tag}:{getattr(row, attname)}")
     return tags
+
+
+def _ids(*columns, using):
+    """The ids in each ``(rows, column)`` of ``columns``, none null: one
+    query (a UNION)."""
+    first, *rest = (
+        rows.using(using)
+        .exclude(**{column: None})
+        .order_by()
+        .values_list(column, flat=True)
+        for rows, column in columns
+    )
+    return first.union(*rest)
 
 
 def _remember_loaded(sender, instance, **kwargs):
@@ -739,8 +738,9 @@ def _row_written(sender, instance, using, **kwargs):
         _note(using, structure=True)
         return
     tags = _row_tags(instance, kind, using)
-    if kind == "Article" and (kwargs.get("created") or "created" not in kwargs):
-        tags.add(ARTICLE_INDEX_TAG)  # a new article, or a deleted one
+    deleted = kwargs["signal"] is signals.post_delete
+    if kind == "Article" and (kwargs.get("created") or deleted):
+        tags.add(ARTICLE_INDEX_TAG)
     loaded = getattr(instance, "_newsroom_loaded", None)
     if loaded and not instance._state.adding:
         # Fields deferred at load (absent here) are taken as unchanged.
